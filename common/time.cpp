@@ -1,0 +1,221 @@
+// Civil-calendar arithmetic and zone conversions (Howard Hinnant's date library, system tzdata).
+#include "common/time.hpp"
+
+#include <date/date.h>
+#include <date/tz.h>
+
+#include <chrono>
+#include <exception>
+
+namespace merit {
+
+namespace {
+
+using Ms = std::chrono::milliseconds;
+using SysMs = std::chrono::time_point<std::chrono::system_clock, Ms>;
+using LocalMs = date::local_time<Ms>;
+
+const date::time_zone* tz_of(const void* p) { return static_cast<const date::time_zone*>(p); }
+
+bool parse_uint(std::string_view s, std::size_t pos, std::size_t n, int& out) {
+  if (pos + n > s.size()) return false;
+  int v = 0;
+  for (std::size_t i = pos; i < pos + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  out = v;
+  return true;
+}
+
+}  // namespace
+
+CivilDate to_civil(LocalDate d) {
+  date::year_month_day ymd{date::sys_days{date::days{d.days}}};
+  return {static_cast<int>(ymd.year()), static_cast<int>(static_cast<unsigned>(ymd.month())),
+          static_cast<int>(static_cast<unsigned>(ymd.day()))};
+}
+
+LocalDate from_civil(int year, int month, int day) {
+  date::sys_days sd = date::year{year} / static_cast<unsigned>(month) / static_cast<unsigned>(day);
+  return LocalDate{static_cast<std::int32_t>(sd.time_since_epoch().count())};
+}
+
+int days_in_month(int year, int month) {
+  auto last = date::year{year} / static_cast<unsigned>(month) / date::last;
+  return static_cast<int>(static_cast<unsigned>(last.day()));
+}
+
+int weekday(LocalDate d) {
+  // 1970-01-01 was a Thursday (3 when Monday is 0).
+  int w = static_cast<int>((static_cast<std::int64_t>(d.days) % 7 + 7 + 3) % 7);
+  return w;
+}
+
+LocalDate add_months(LocalDate d, std::int64_t months) {
+  CivilDate c = to_civil(d);
+  std::int64_t m0 = static_cast<std::int64_t>(c.year) * 12 + (c.month - 1) + months;
+  int y = static_cast<int>(m0 >= 0 ? m0 / 12 : (m0 - 11) / 12);
+  int m = static_cast<int>(m0 - static_cast<std::int64_t>(y) * 12) + 1;
+  int dim = days_in_month(y, m);
+  return from_civil(y, m, c.day > dim ? dim : c.day);
+}
+
+std::optional<LocalDate> parse_date(std::string_view s) {
+  int y, m, d;
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  if (!parse_uint(s, 0, 4, y) || !parse_uint(s, 5, 2, m) || !parse_uint(s, 8, 2, d)) {
+    return std::nullopt;
+  }
+  if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) return std::nullopt;
+  return from_civil(y, m, d);
+}
+
+std::string format_date(LocalDate d) {
+  CivilDate c = to_civil(d);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", c.year, c.month, c.day);
+  return buf;
+}
+
+Result<Zone> Zone::find(std::string_view name) {
+  Zone z;
+  z.name_ = std::string(name);
+  if (name == "UTC" || name == "Etc/UTC") return z;
+  try {
+    z.tz_ = date::locate_zone(z.name_);
+  } catch (const std::exception&) {
+    return Error::invalid_argument("unknown time zone \"" + z.name_ +
+                                   "\"; expected an IANA name such as \"Asia/Shanghai\"");
+  }
+  return z;
+}
+
+Zone Zone::utc() { return Zone{}; }
+
+std::int64_t Zone::local_ms(Instant t) const {
+  if (tz_ == nullptr) return t.ms;
+  auto info = tz_of(tz_)->get_info(SysMs{Ms{t.ms}});
+  return t.ms + std::chrono::duration_cast<Ms>(info.offset).count();
+}
+
+static std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  std::int64_t q = a / b;
+  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+  return q;
+}
+
+LocalDate Zone::date_of(Instant t) const {
+  return LocalDate{static_cast<std::int32_t>(floor_div(local_ms(t), kMsPerDay))};
+}
+
+int Zone::minute_of_day(Instant t) const {
+  std::int64_t l = local_ms(t);
+  return static_cast<int>((l - floor_div(l, kMsPerDay) * kMsPerDay) / kMsPerMinute);
+}
+
+Instant Zone::from_local_ms(std::int64_t lms) const {
+  if (tz_ == nullptr) return Instant{lms};
+  LocalMs lt{Ms{lms}};
+  auto info = tz_of(tz_)->get_info(lt);
+  switch (info.result) {
+    case date::local_info::unique:
+    case date::local_info::ambiguous:
+      return Instant{lms - std::chrono::duration_cast<Ms>(info.first.offset).count()};
+    case date::local_info::nonexistent:
+      // The wall-clock time falls in a gap: the first instant after the gap.
+      return Instant{std::chrono::duration_cast<Ms>(info.second.begin.time_since_epoch()).count()};
+  }
+  return Instant{lms};
+}
+
+Instant Zone::start_of(LocalDate d) const {
+  return from_local_ms(static_cast<std::int64_t>(d.days) * kMsPerDay);
+}
+
+Instant Zone::add(Instant t, std::int64_t n, CalendarUnit unit) const {
+  if (unit == CalendarUnit::kHour) return Instant{t.ms + n * kMsPerHour};
+  std::int64_t l = local_ms(t);
+  std::int64_t day = floor_div(l, kMsPerDay);
+  std::int64_t in_day = l - day * kMsPerDay;
+  LocalDate d{static_cast<std::int32_t>(day)};
+  switch (unit) {
+    case CalendarUnit::kDay: d.days += static_cast<std::int32_t>(n); break;
+    case CalendarUnit::kWeek: d.days += static_cast<std::int32_t>(7 * n); break;
+    case CalendarUnit::kMonth: d = add_months(d, n); break;
+    case CalendarUnit::kYear: d = add_months(d, 12 * n); break;
+    case CalendarUnit::kHour: break;
+  }
+  return from_local_ms(static_cast<std::int64_t>(d.days) * kMsPerDay + in_day);
+}
+
+Result<Instant> parse_instant(std::string_view s, const Zone& local) {
+  auto bad = [&] {
+    return Error::invalid_argument("invalid time \"" + std::string(s) +
+                                   "\"; expected ISO 8601 like 2026-01-10T15:00:00Z or "
+                                   "2026-01-10T15:00:00+08:00");
+  };
+  if (s.size() < 10) return bad();
+  auto day = parse_date(s.substr(0, 10));
+  if (!day) return bad();
+  std::int64_t lms = static_cast<std::int64_t>(day->days) * kMsPerDay;
+  std::size_t i = 10;
+  if (i == s.size()) return local.from_local_ms(lms);
+  if (s[i] != 'T' && s[i] != 't' && s[i] != ' ') return bad();
+  ++i;
+  int hh, mm, ss = 0, frac = 0;
+  if (!parse_uint(s, i, 2, hh) || i + 2 >= s.size() || s[i + 2] != ':' ||
+      !parse_uint(s, i + 3, 2, mm)) {
+    return bad();
+  }
+  i += 5;
+  if (i < s.size() && s[i] == ':') {
+    if (!parse_uint(s, i + 1, 2, ss)) return bad();
+    i += 3;
+    if (i < s.size() && s[i] == '.') {
+      ++i;
+      int digits = 0;
+      while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+        if (digits < 3) frac = frac * 10 + (s[i] - '0');
+        ++digits;
+        ++i;
+      }
+      if (digits == 0) return bad();
+      for (int k = digits; k < 3; ++k) frac *= 10;
+    }
+  }
+  if (hh > 23 || mm > 59 || ss > 60) return bad();
+  if (ss == 60) ss = 59;  // a leap second is read as the last second of its minute
+  lms += hh * kMsPerHour + mm * kMsPerMinute + ss * kMsPerSecond + frac;
+  if (i == s.size()) return local.from_local_ms(lms);
+  if ((s[i] == 'Z' || s[i] == 'z') && i + 1 == s.size()) return Instant{lms};
+  if (s[i] == '+' || s[i] == '-') {
+    int oh, om;
+    if (!parse_uint(s, i + 1, 2, oh)) return bad();
+    std::size_t j = i + 3;
+    if (j < s.size() && s[j] == ':') ++j;
+    if (!parse_uint(s, j, 2, om) || j + 2 != s.size() || oh > 23 || om > 59) return bad();
+    std::int64_t off = oh * kMsPerHour + om * kMsPerMinute;
+    return Instant{s[i] == '+' ? lms - off : lms + off};
+  }
+  return bad();
+}
+
+std::string format_instant(Instant t) {
+  std::int64_t day = floor_div(t.ms, kMsPerDay);
+  std::int64_t in_day = t.ms - day * kMsPerDay;
+  std::string out = format_date(LocalDate{static_cast<std::int32_t>(day)});
+  char buf[32];
+  int h = static_cast<int>(in_day / kMsPerHour);
+  int m = static_cast<int>(in_day % kMsPerHour / kMsPerMinute);
+  int s = static_cast<int>(in_day % kMsPerMinute / kMsPerSecond);
+  int ms = static_cast<int>(in_day % kMsPerSecond);
+  if (ms != 0) {
+    std::snprintf(buf, sizeof buf, "T%02d:%02d:%02d.%03dZ", h, m, s, ms);
+  } else {
+    std::snprintf(buf, sizeof buf, "T%02d:%02d:%02dZ", h, m, s);
+  }
+  return out + buf;
+}
+
+}  // namespace merit

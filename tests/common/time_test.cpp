@@ -1,0 +1,58 @@
+// Time: civil arithmetic with clamping, zone conversions, ISO 8601 parsing.
+#include "common/time.hpp"
+
+#include <gtest/gtest.h>
+
+namespace merit {
+namespace {
+
+Instant at(const char* s, const Zone& z = Zone::utc()) { return *parse_instant(s, z); }
+
+TEST(Time, ParsesOffsetsAndFormatsUtc) {
+  EXPECT_EQ(format_instant(at("2026-11-18T10:15:00+08:00")), "2026-11-18T02:15:00Z");
+  EXPECT_EQ(format_instant(at("2026-01-10T15:00:00.250Z")), "2026-01-10T15:00:00.250Z");
+  EXPECT_EQ(format_instant(at("2026-01-10T15:00Z")), "2026-01-10T15:00:00Z");
+  EXPECT_FALSE(parse_instant("2026-02-30T00:00:00Z", Zone::utc()));
+  EXPECT_FALSE(parse_instant("yesterday", Zone::utc()));
+  EXPECT_FALSE(parse_instant("2026-01-10T25:00:00Z", Zone::utc()));
+}
+
+TEST(Time, LocalTimesWithoutOffsetAreInTheGivenZone) {
+  auto sh = *Zone::find("Asia/Shanghai");
+  EXPECT_EQ(format_instant(at("2026-05-18T00:30", sh)), "2026-05-17T16:30:00Z");
+  EXPECT_EQ(format_date(sh.date_of(at("2026-05-17T16:30:00Z"))), "2026-05-18");
+  EXPECT_EQ(format_date(sh.date_of(at("2026-05-17T15:59:59Z"))), "2026-05-17");
+  EXPECT_EQ(sh.minute_of_day(at("2026-05-17T16:30:00Z")), 30);
+}
+
+TEST(Time, MonthArithmeticClampsToTheLastDay) {
+  EXPECT_EQ(format_date(add_months(*parse_date("2026-01-31"), 1)), "2026-02-28");
+  EXPECT_EQ(format_date(add_months(*parse_date("2028-02-29"), 12)), "2029-02-28");
+  EXPECT_EQ(format_date(add_months(*parse_date("2026-03-31"), -1)), "2026-02-28");
+  EXPECT_EQ(format_date(add_months(*parse_date("2026-12-15"), 1)), "2027-01-15");
+}
+
+TEST(Time, AddsDaysOnTheWallClockAndHoursExactly) {
+  auto ny = *Zone::find("America/New_York");
+  // 2026-03-08 is the spring-forward day in New York: one wall-clock day is 23 hours.
+  Instant t = at("2026-03-07T12:00", ny);
+  EXPECT_EQ(format_instant(ny.add(t, 1, CalendarUnit::kDay)), "2026-03-08T16:00:00Z");
+  EXPECT_EQ(format_instant(ny.add(t, 24, CalendarUnit::kHour)), "2026-03-08T17:00:00Z");
+  EXPECT_EQ(format_instant(Zone::utc().add(at("2026-01-31T10:00:00Z"), 1, CalendarUnit::kMonth)),
+            "2026-02-28T10:00:00Z");
+}
+
+TEST(Time, WeekdaysStartOnMonday) {
+  EXPECT_EQ(weekday(*parse_date("2026-11-23")), 0);  // a Monday
+  EXPECT_EQ(weekday(*parse_date("2026-11-29")), 6);  // a Sunday
+  EXPECT_EQ(weekday(*parse_date("1970-01-01")), 3);  // a Thursday
+}
+
+TEST(Time, UnknownZoneIsAnErrorNamingIt) {
+  auto z = Zone::find("Asia/Shangai");
+  ASSERT_FALSE(z);
+  EXPECT_NE(z.error().message().find("Asia/Shangai"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace merit
