@@ -161,14 +161,14 @@ class Loader {
         if (rest.substr(0, 3) == "---" || rest.substr(0, 3) == "...") continue;
         while (!indents.empty() && indents.back() >= ind) indents.pop_back();
         indents.push_back(ind);
-        // `- - x`: every dash opens one more level.
+        // `- - x`: every dash opens one more level (a bare `-` opens the level of the next line).
         while (pos < l.size() && l[pos] == '-' && (pos + 1 == l.size() || l[pos + 1] == ' ')) {
           pos += 1;
           while (pos < l.size() && l[pos] == ' ') ++pos;
-          indents.push_back(pos);
+          if (pos < l.size() && l[pos] != '#') indents.push_back(pos);
         }
         block_depth = static_cast<int>(indents.size());
-        if (block_depth > kMaxDepth) return too_deep(ln, pos);
+        if (block_depth > kMaxDepth) return too_deep(ln, ind);
         // The value: after `key:` when there is one, else the item itself.
         std::size_t value = value_start(l, pos);
         if (value >= l.size()) continue;
