@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "dsl/diagnostics.hpp"
+#include "engine/check/checker.hpp"
 #include "tools/commands.hpp"
 #include "tools/program_file.hpp"
 
@@ -74,11 +75,10 @@ int cmd_check(int argc, char** argv) {
       ds.push_back(std::move(d));
     } else {
       ds = f.parse.diagnostics;
+      // The semantic checker runs on a program that parsed (LANGUAGE.md §7: every error in one run).
       if (f.parse.program) {
-        // CHECKER CALL SITE: when engine/check lands, append its findings here:
-        //   auto more = merit::engine::check_program(*f.parse.program);
-        //   ds.insert(ds.end(), more.begin(), more.end());
-        // (and #include "engine/check/checker.hpp" above).
+        auto more = engine::check_program(*f.parse.program);
+        ds.insert(ds.end(), more.begin(), more.end());
       }
     }
     for (const auto& d : ds) {
