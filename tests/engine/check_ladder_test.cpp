@@ -1,0 +1,127 @@
+// The checker's level ladder (LANGUAGE.md §4.5) and the values written in clauses: timezone,
+// currency, durations, dates, schedules, caps, quotas, limits, costs.
+#include "tests/engine/check_test_util.hpp"
+
+namespace merit::engine::check_test {
+namespace {
+
+using Lines = std::vector<std::string>;
+
+std::string err(const std::string& p, std::string_view at, std::string_view rest, int nth = 0) {
+  return fmt::format("{} error {}", loc_of(p, at, nth), rest);
+}
+
+const std::string kHead =
+    "program t { timezone \"UTC\" currency \"CNY\" }\n"
+    "event e { n: int }\n"
+    "rule r on e { growth += event.n }\n";
+
+TEST(CheckLadder, LowestLevelStartsAtZero) {
+  std::string p = kHead + "levels by growth { level A from 10 level B from 20 }\n";
+  EXPECT_EQ(check_text(p), Lines{err(p, "10", "ladder: the lowest level `A` must be `from 0`, not "
+                                              "`from 10`: every member starts there")});
+}
+
+TEST(CheckLadder, ThresholdsStrictlyIncrease) {
+  std::string p = kHead + "levels by growth { level A from 0 level B from 100 level C from 100 }\n";
+  EXPECT_EQ(check_text(p),
+            Lines{err(p, "100", "ladder: level `C` must start above level `B` (from 100), not at "
+                                "100: levels are listed lowest first and `from` strictly increases",
+                      1)});
+}
+
+TEST(CheckLadder, KeepMayNotExceedFrom) {
+  std::string p = kHead +
+                  "levels by growth review yearly {\n"
+                  "  level A from 0\n"
+                  "  level B from 100 keep 80\n"
+                  "  level C from 200 keep 250\n"
+                  "}\n";
+  EXPECT_EQ(check_text(p),
+            Lines{err(p, "level C", "ladder: level `C`: `keep 250` exceeds its `from 200`; the "
+                                    "growth needed to stay may not be more than the growth needed "
+                                    "to arrive")});
+}
+
+TEST(CheckLadder, ReviewCountsCalendarUnits) {
+  std::string p = kHead + "levels by growth review every 12 hours { level A from 0 level B from 9 }\n";
+  EXPECT_EQ(check_text(p), Lines{err(p, "12 hours", "value: `review every` is counted in days, "
+                                                    "weeks, months or years, not hours")});
+}
+
+TEST(CheckLadder, ProgramWithoutLevelsIsAllowed) {
+  std::string p = kHead;
+  EXPECT_EQ(check_text(p), Lines{});
+}
+
+TEST(CheckValues, TimezoneMustBeAnIanaName) {
+  std::string p = "program t { timezone \"Asia/Shanghia\" currency \"CNY\" }\n";
+  EXPECT_EQ(check_text(p), Lines{err(p, "program", "timezone: unknown time zone \"Asia/Shanghia\"; "
+                                                   "expected an IANA name such as "
+                                                   "\"Asia/Shanghai\" or \"UTC\"")});
+  EXPECT_EQ(check_text("program t { timezone \"Europe/Paris\" currency \"EUR\" }\n"), Lines{});
+}
+
+TEST(CheckValues, CurrencyIsAnIsoCode) {
+  std::string p = "program t { timezone \"UTC\" currency \"yuan\" }\n";
+  EXPECT_EQ(check_text(p), Lines{err(p, "program", "currency: currency \"yuan\" is not an ISO 4217 "
+                                                   "code such as \"CNY\" or \"USD\"")});
+}
+
+TEST(CheckValues, DatesAreRealAndRangesInOrder) {
+  std::string p = kHead +
+                  "package a during 2026-02-30 .. 2026-03-01\n"
+                  "package b during 2026-06-03 .. 2026-06-01\n"
+                  "campaign c on e during 2026-07-01 .. 2026-06-01 { points += 1 }\n";
+  EXPECT_EQ(check_text(p),
+            (Lines{err(p, "2026-02-30", "value: `2026-02-30` is not a real date (YYYY-MM-DD)"),
+                   err(p, "2026-06-03", "value: `during 2026-06-03 .. 2026-06-01` ends before it "
+                                        "starts"),
+                   err(p, "2026-07-01", "value: `during 2026-07-01 .. 2026-06-01` ends before it "
+                                        "starts")}));
+}
+
+TEST(CheckValues, Schedules) {
+  std::string p = kHead +
+                  "campaign a on e every month on day 32 { points += 1 }\n"
+                  "campaign b on e every day from 10:00 to 10:00 { points += 1 }\n"
+                  "campaign c on e every day from 22:00 to 02:00 { points += 1 }\n";
+  EXPECT_EQ(check_text(p),
+            (Lines{err(p, "every month", "value: `every month on day 32`: the day of the month must "
+                                         "be 1 to 31"),
+                   err(p, "every day", "value: `every day from 10:00 to 10:00` is an empty window: "
+                                       "the start is included and the end excluded")}));
+}
+
+TEST(CheckValues, AmountsAndDurations) {
+  std::string p = kHead +
+                  "points { expire after 0 days cap 0 per day }\n"
+                  "package k available 12 hours after join\n"
+                  "task t in k on e count 0 within 30 days { points += 1 }\n"
+                  "reward w cost 0 points limit 1 per member\n"
+                  "campaign c on e every friday budget 0 points { points += 1 }\n"
+                  "privilege p quota 0 per month\n";
+  EXPECT_EQ(check_text(p),
+            (Lines{err(p, "0 days", "value: `expire after` must be at least 1 day, not 0"),
+                   err(p, "0 per day", "value: a points cap must be at least 1, not 0"),
+                   err(p, "12 hours", "value: `available ... after join` is counted in days, "
+                                      "weeks, months or years, not hours"),
+                   err(p, "count 0", "value: task `t`: the goal must count at least 1, not 0"),
+                   err(p, "0 points", "value: reward `w`: the cost must be at least 1 point"),
+                   err(p, "0 points", "value: campaign `c`: the budget must be at least 1 point",
+                       1),
+                   err(p, "0 per month", "value: a privilege quota must be at least 1, not 0")}));
+}
+
+TEST(CheckValues, StatementDurations) {
+  std::string p = kHead +
+                  "privilege p quota 1 per month\n"
+                  "rule s on e { points += 1 expire after 0 months; grant p 0 valid 0 days }\n";
+  EXPECT_EQ(check_text(p),
+            (Lines{err(p, "0 months", "value: `expire after` must be at least 1 month, not 0"),
+                   err(p, "grant", "value: `grant p` gives at least 1 use, not 0"),
+                   err(p, "0 days", "value: `valid` must be at least 1 day, not 0")}));
+}
+
+}  // namespace
+}  // namespace merit::engine::check_test
