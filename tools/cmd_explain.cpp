@@ -1,13 +1,53 @@
-// merit explain (placeholder until its issue lands).
-#include <cstdio>
+// merit explain --rules FILE --events EVENTS --member ID: every ledger entry of one member with the
+// rule, task or campaign and the values that caused it.
+#include <CLI/CLI.hpp>
 
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "replay/explain.hpp"
+#include "replay/replay.hpp"
 #include "tools/commands.hpp"
 
 namespace merit::tools {
 
-int cmd_explain(int, char**) {
-  std::fputs("merit explain: not built yet\n", stderr);
-  return 2;
+int cmd_explain(int argc, char** argv) {
+  CLI::App app{"Replay a history and explain one member: every operation that touched them and "
+               "every ledger entry it made, with its cause and the values behind it.",
+               "merit explain"};
+  std::string rules, events, member;
+  app.add_option("--rules", rules, "the program (.merit or .merit.yaml)")->required();
+  app.add_option("--events", events, "operations: JSON Lines or CSV; - for stdin")->required();
+  app.add_option("--member", member, "the member's id")->required();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  auto loaded = replay::load_program(rules);
+  if (!loaded) {
+    std::fputs(loaded.error().message().c_str(), stderr);
+    return 2;
+  }
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (events != "-") {
+    file.open(events, std::ios::binary);
+    if (!file) {
+      std::fprintf(stderr, "merit explain: cannot read %s\n", events.c_str());
+      return 2;
+    }
+    in = &file;
+  }
+  bool csv = events.size() > 4 && events.ends_with(".csv");
+  std::string text = replay::explain_member(loaded->plan, *in, csv, member);
+  if (text.empty()) {
+    std::fprintf(stderr, "merit explain: member %s does not appear in %s\n", member.c_str(), events.c_str());
+    return 1;
+  }
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  return 0;
 }
 
 }  // namespace merit::tools

@@ -1,0 +1,53 @@
+// A small, deterministic JSON writer: keys in the order written, integers as integers, decimals as
+// their exact text, strings escaped per RFC 8259 (UTF-8 passed through). No floating point.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/decimal.hpp"
+
+namespace merit::codec {
+
+class JsonWriter {
+ public:
+  explicit JsonWriter(std::string& out) : out_(out) {}
+
+  JsonWriter& begin_object() { sep(); out_ += '{'; first_ = true; return *this; }
+  JsonWriter& end_object() { out_ += '}'; first_ = false; return *this; }
+  JsonWriter& begin_array() { sep(); out_ += '['; first_ = true; return *this; }
+  JsonWriter& end_array() { out_ += ']'; first_ = false; return *this; }
+  // Writes `"name":`; the next value follows without a comma.
+  JsonWriter& key(std::string_view name) {
+    sep();
+    string_body(name);
+    out_ += ':';
+    after_key_ = true;
+    return *this;
+  }
+  JsonWriter& string(std::string_view s) { sep(); string_body(s); return *this; }
+  JsonWriter& integer(std::int64_t n) { sep(); out_ += std::to_string(n); return *this; }
+  JsonWriter& decimal(Decimal d) { sep(); out_ += d.to_string(); return *this; }
+  JsonWriter& boolean(bool b) { sep(); out_ += b ? "true" : "false"; return *this; }
+  JsonWriter& null() { sep(); out_ += "null"; return *this; }
+  // A value already encoded as JSON.
+  JsonWriter& raw(std::string_view json) { sep(); out_ += json; return *this; }
+
+ private:
+  void sep() {
+    if (after_key_) {
+      after_key_ = false;
+    } else if (!first_) {
+      out_ += ',';
+    }
+    first_ = false;
+  }
+  void string_body(std::string_view s);
+
+  std::string& out_;
+  bool first_ = true;
+  bool after_key_ = false;
+};
+
+}  // namespace merit::codec

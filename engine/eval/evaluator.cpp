@@ -1,0 +1,1153 @@
+// The evaluation of one operation, in the order of LANGUAGE.md §5: create, expire/review/release,
+// rules, campaigns, tasks, growth and upgrades, pseudo-events. Points live in lots (spend order:
+// soonest expiry, then oldest); every change is a ledger Effect naming its cause.
+#include "engine/eval/evaluator.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include "engine/eval/internal.hpp"
+
+namespace merit::engine {
+
+using internal::Ctx;
+using internal::Val;
+
+namespace internal {
+
+std::int32_t period_key(PeriodKind p, LocalDate d) {
+  switch (p) {
+    case PeriodKind::kDay: return d.days;
+    case PeriodKind::kWeek: {
+      std::int32_t x = d.days + 3;  // 1969-12-29 was a Monday
+      return x >= 0 ? x / 7 : (x - 6) / 7;
+    }
+    case PeriodKind::kMonth: {
+      CivilDate c = to_civil(d);
+      return c.year * 12 + c.month - 1;
+    }
+    case PeriodKind::kYear: return to_civil(d).year;
+    case PeriodKind::kMember: return 0;
+  }
+  return 0;
+}
+
+std::int64_t window_start(const Plan& plan, Instant t, const CalDuration& d) {
+  return plan.zone.add(t, -d.count, d.unit).ms;
+}
+
+std::int64_t qualifying_growth(const Plan& plan, const MemberState& m, Instant t) {
+  if (!plan.growth_window) return std::max<std::int64_t>(0, m.growth_lifetime);
+  std::int64_t from = window_start(plan, t, *plan.growth_window);
+  std::int64_t q = 0;
+  for (const auto& g : m.growth_window) {
+    if (g.at.ms > from && g.at.ms <= t.ms) q += g.amount;
+  }
+  return std::max<std::int64_t>(0, q);
+}
+
+std::int64_t next_review_due(const Plan& plan, const MemberState& m) {
+  if (!plan.review_every || !m.exists) return kNever;
+  return plan.zone.add(m.review_base, plan.review_every->count, plan.review_every->unit).ms;
+}
+
+std::int64_t available_points(const MemberState& m, Instant t) {
+  std::int64_t a = 0;
+  for (const auto& l : m.lots) {
+    if (l.available_at <= t.ms && l.expires > t.ms) a += l.amount;
+  }
+  return a - m.debt;
+}
+
+std::int64_t pending_points(const MemberState& m, Instant t) {
+  std::int64_t a = 0;
+  for (const auto& l : m.lots) {
+    if (l.available_at > t.ms && l.expires > t.ms) a += l.amount;
+  }
+  return a;
+}
+
+}  // namespace internal
+
+namespace {
+
+using internal::available_points;
+using internal::period_key;
+using internal::qualifying_growth;
+
+bool lot_before(const Lot& a, const Lot& b) {
+  if (a.expires != b.expires) return a.expires < b.expires;
+  if (a.earned != b.earned) return a.earned < b.earned;
+  return a.id < b.id;
+}
+
+// A pseudo-event waiting to be evaluated (§5 step 8).
+struct Pseudo {
+  Operation op;  // event_type, time and fields as a real event would have them
+};
+
+// The work of one operation on one member. Holds references; lives for one apply() call.
+class Run {
+ public:
+  Run(const Plan& plan, MemberState& m, SharedState& shared, ApplyResult& out)
+      : plan_(plan), m_(m), shared_(shared), out_(out) {}
+
+  void event(const Operation& op);
+  void redeem(const Operation& op);
+  void use(const Operation& op);
+  void set(const Operation& op);
+  void advance_to(Instant t);
+  void tick(Instant t) {
+    advance_to(t);
+    pseudo_events();
+  }
+
+  bool failed() const { return !error_.empty(); }
+  const std::string& error() const { return error_; }
+
+ private:
+  struct Award {          // where the points of an award go
+    Cause cause = Cause::kNone;
+    int index = -1;
+    AwardRecord* record = nullptr;  // reversible event: what it earned
+  };
+
+  void create(const Operation& op);
+  void expire(Instant t);
+  void release(Instant t);
+  void reviews(Instant t);
+  Effect& effect(EffectKind k, Cause c, int idx, Instant t) {
+    out_.effects.emplace_back();
+    Effect& e = out_.effects.back();
+    e.kind = k;
+    e.cause = c;
+    e.cause_index = idx;
+    e.time = t;
+    return e;
+  }
+
+  // Points.
+  std::int64_t lot_expiry(const ExpiryRule& r, Instant t) const;
+  std::int64_t credit(std::int64_t amount, const Award& who, Instant t, std::int64_t expires,
+                      std::int64_t available_at, const Decimal& exact, bool budget_checked = false);
+  std::int64_t cap_room(Instant t);
+  void take(std::int64_t amount, Instant t, EffectKind kind, Cause c, int idx);
+  void close_lot(const Lot& l);
+  void reverse(int event_type, const std::string& key, Instant t, Cause c, int idx);
+  void insert_lot(Lot l);
+
+  // Growth and levels.
+  void add_growth(std::int64_t amount, Instant t, Cause c, int idx, const Decimal& exact,
+                  AwardRecord* record);
+  void settle_growth(Instant t);
+  void upgrade(Instant t);
+
+  // Statements.
+  void run_body(const std::vector<PlanStmt>& body, Ctx& ctx, const Award& who,
+                const Operation& ev);
+  void run_stmt(const PlanStmt& s, Ctx& ctx, const Award& who, const Operation& ev);
+  void grant(const PlanStmt& s, Instant t, Cause c, int idx);
+  void tag(bool add, std::string_view tag, Instant t, Cause c, int idx);
+
+  // Tasks, campaigns, pseudo-events, aggregates.
+  bool package_open(int package, Instant t, Ctx& ctx) const;
+  void advance_tasks(const Operation& ev, int level, AwardRecord* record);
+  bool campaign_active(const PlanCampaign& c, Instant t, Ctx& ctx) const;
+  void pseudo_events();
+  void record_aggregates(const Operation& ev);
+  void raise(int pseudo, Instant t, std::vector<Value> fields);
+
+  const Plan& plan_;
+  MemberState& m_;
+  SharedState& shared_;
+  ApplyResult& out_;
+  std::string error_;
+  std::int64_t pending_growth_ = 0;      // growth awarded by this event, added at step 7
+  std::vector<Pseudo> pseudo_;            // raised, not yet evaluated
+  std::uint32_t first_lot_id_ = 0;        // lots with ids >= this were made by this operation
+};
+
+// ---- lots -------------------------------------------------------------------------------------
+
+void Run::insert_lot(Lot l) {
+  auto it = std::upper_bound(m_.lots.begin(), m_.lots.end(), l, lot_before);
+  m_.lots.insert(it, std::move(l));
+}
+
+void Run::close_lot(const Lot& l) {
+  if (l.reversible) m_.closed_lots.push_back({l.id, l.original - l.amount});
+}
+
+std::int64_t Run::lot_expiry(const ExpiryRule& r, Instant t) const {
+  const Zone& z = plan_.zone;
+  switch (r.mode) {
+    case ExpiryMode::kNoExpiry: return kNever;
+    case ExpiryMode::kAfter: {
+      // gone at the end of the day on which its age reaches N (§4.3)
+      LocalDate last = z.date_of(z.add(t, r.after.count, r.after.unit));
+      return z.start_of(LocalDate{last.days + 1}).ms;
+    }
+    case ExpiryMode::kEndOfMonth: {
+      CivilDate c = to_civil(z.date_of(t));
+      std::int64_t m0 = static_cast<std::int64_t>(c.year) * 12 + (c.month - 1) + r.plus + 1;
+      int y = static_cast<int>(m0 / 12);
+      int mo = static_cast<int>(m0 % 12) + 1;
+      return z.start_of(from_civil(y, mo, 1)).ms;
+    }
+    case ExpiryMode::kEndOfYear: {
+      CivilDate c = to_civil(z.date_of(t));
+      return z.start_of(from_civil(c.year + static_cast<int>(r.plus) + 1, 1, 1)).ms;
+    }
+  }
+  return kNever;
+}
+
+std::int64_t Run::cap_room(Instant t) {
+  if (!plan_.cap) return std::numeric_limits<std::int64_t>::max();
+  std::int32_t key = period_key(plan_.cap->period, plan_.zone.date_of(t));
+  if (key != m_.cap_period) {
+    m_.cap_period = key;
+    m_.cap_used = 0;
+  }
+  return std::max<std::int64_t>(0, plan_.cap->amount - m_.cap_used);
+}
+
+// Credits an award: the campaign budget cut first (for campaign awards), then the cap; the rest
+// goes into a lot (paying off any debt first). Returns the points credited.
+std::int64_t Run::credit(std::int64_t amount, const Award& who, Instant t, std::int64_t expires,
+                         std::int64_t available_at, const Decimal& exact, bool budget_checked) {
+  if (amount <= 0) return 0;
+  if (who.cause == Cause::kCampaign && !budget_checked) {
+    const auto& c = plan_.campaigns[static_cast<std::size_t>(who.index)];
+    if (c.budget) {
+      std::int64_t left = std::max<std::int64_t>(
+          0, *c.budget - shared_.campaign_awarded[static_cast<std::size_t>(who.index)]);
+      if (amount > left) {
+        Effect& e = effect(EffectKind::kBudgetCut, who.cause, who.index, t);
+        e.amount = amount - left;
+        amount = left;
+      }
+    }
+  }
+  std::int64_t room = cap_room(t);
+  if (amount > room) {
+    Effect& e = effect(EffectKind::kCapped, who.cause, who.index, t);
+    e.amount = amount - room;
+    amount = room;
+  }
+  if (amount <= 0) return 0;
+  if (plan_.cap) m_.cap_used += amount;
+  if (who.cause == Cause::kCampaign) {
+    shared_.campaign_awarded[static_cast<std::size_t>(who.index)] += amount;
+  }
+  Effect& e = effect(EffectKind::kPoints, who.cause, who.index, t);
+  e.amount = amount;
+  e.expires = expires;
+  e.pending_until = available_at > t.ms ? available_at : 0;
+  e.exact = exact;
+  std::int64_t into_lot = amount;
+  if (m_.debt > 0) {
+    std::int64_t pay = std::min(m_.debt, into_lot);
+    m_.debt -= pay;
+    into_lot -= pay;
+  }
+  if (into_lot <= 0) return amount;
+  // Awards of one operation with the same expiry and release share a lot.
+  bool reversible = who.record != nullptr;
+  for (auto& l : m_.lots) {
+    if (l.id >= first_lot_id_ && l.expires == expires && l.available_at == available_at &&
+        l.reversible == reversible && l.earned == t &&
+        (!reversible || (!who.record->lots.empty() && who.record->lots.back().first == l.id))) {
+      l.original += into_lot;
+      l.amount += into_lot;
+      e.lots.push_back({l.id, into_lot});
+      if (reversible) who.record->lots.back().second += into_lot;
+      return amount;
+    }
+  }
+  Lot l;
+  l.id = m_.next_lot_id++;
+  l.reversible = reversible;
+  l.earned = t;
+  l.expires = expires;
+  l.available_at = available_at;
+  l.original = into_lot;
+  l.amount = into_lot;
+  e.lots.push_back({l.id, into_lot});
+  if (reversible) who.record->lots.push_back({l.id, into_lot});
+  insert_lot(std::move(l));
+  return amount;
+}
+
+// Takes spendable points, soonest-expiring first, then the oldest. What cannot be taken becomes
+// debt (allow negative) or a shortfall entry; spending (kSpend) is checked by the caller first.
+void Run::take(std::int64_t amount, Instant t, EffectKind kind, Cause c, int idx) {
+  if (amount <= 0) return;
+  Effect& e = effect(kind, c, idx, t);
+  std::int64_t need = amount;
+  for (auto it = m_.lots.begin(); it != m_.lots.end() && need > 0;) {
+    if (it->available_at > t.ms || it->expires <= t.ms) {
+      ++it;
+      continue;
+    }
+    std::int64_t x = std::min(it->amount, need);
+    it->amount -= x;
+    need -= x;
+    e.lots.push_back({it->id, x});
+    if (it->amount == 0) {
+      close_lot(*it);
+      it = m_.lots.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  e.amount = amount - need;
+  if (need > 0) {
+    if (plan_.allow_negative) {
+      m_.debt += need;
+      e.amount = amount;
+    } else {
+      Effect& s = effect(EffectKind::kShortfall, c, idx, t);
+      s.amount = need;
+    }
+  }
+}
+
+void Run::expire(Instant t) {
+  while (!m_.lots.empty() && m_.lots.front().expires <= t.ms) {
+    Lot l = m_.lots.front();
+    m_.lots.erase(m_.lots.begin());
+    Effect& e = effect(EffectKind::kExpire, Cause::kSystem, -1, Instant{l.expires});
+    e.amount = l.amount;
+    e.lots.push_back({l.id, l.amount});
+    close_lot(l);
+  }
+}
+
+void Run::release(Instant t) {
+  for (auto& l : m_.lots) {
+    if (l.available_at > 0 && l.available_at <= t.ms) {
+      Effect& e = effect(EffectKind::kRelease, Cause::kSystem, -1, Instant{l.available_at});
+      e.amount = l.amount;
+      e.lots.push_back({l.id, l.amount});
+      l.available_at = 0;
+    }
+  }
+}
+
+void Run::reverse(int event_type, const std::string& key, Instant t, Cause c, int idx) {
+  for (auto& rec : m_.awards) {
+    if (rec.reversed || rec.event_type != event_type || rec.key != key) continue;
+    rec.reversed = true;
+    std::int64_t spent = 0;
+    for (const auto& [lot_id, share] : rec.lots) {
+      auto it = std::find_if(m_.lots.begin(), m_.lots.end(),
+                             [&](const Lot& l) { return l.id == lot_id; });
+      if (it != m_.lots.end()) {
+        // What is still in its lot is removed; what was spent is deducted from other lots.
+        Effect& e = effect(EffectKind::kReverse, c, idx, t);
+        e.amount = it->amount;
+        e.lots.push_back({it->id, it->amount});
+        spent += it->original - it->amount;
+        m_.lots.erase(it);
+        continue;
+      }
+      auto ct = std::find_if(m_.closed_lots.begin(), m_.closed_lots.end(),
+                             [&](const ClosedLot& l) { return l.id == lot_id; });
+      // A lot that expired: what had been spent from it is deducted; what expired is not.
+      if (ct != m_.closed_lots.end()) {
+        spent += ct->spent;
+        m_.closed_lots.erase(ct);
+      }
+      (void)share;
+    }
+    if (spent > 0) take(spent, t, EffectKind::kReverse, c, idx);
+    if (rec.growth != 0) {
+      m_.growth_lifetime -= rec.growth;
+      if (plan_.growth_window) {
+        GrowthEntry g{rec.time, -rec.growth};
+        auto it = std::upper_bound(m_.growth_window.begin(), m_.growth_window.end(), g,
+                                   [](const GrowthEntry& a, const GrowthEntry& b) { return a.at < b.at; });
+        m_.growth_window.insert(it, g);
+      }
+      Effect& e = effect(EffectKind::kGrowth, c, idx, t);
+      e.amount = -rec.growth;
+    }
+  }
+}
+
+// ---- growth and levels ------------------------------------------------------------------------
+
+void Run::add_growth(std::int64_t amount, Instant t, Cause c, int idx, const Decimal& exact,
+                     AwardRecord* record) {
+  if (amount == 0) return;
+  Effect& e = effect(EffectKind::kGrowth, c, idx, t);
+  e.amount = amount;
+  e.exact = exact;
+  pending_growth_ += amount;
+  if (record != nullptr) record->growth += amount;
+}
+
+void Run::settle_growth(Instant t) {
+  if (pending_growth_ == 0) return;
+  m_.growth_lifetime += pending_growth_;
+  if (plan_.growth_window) {
+    if (!m_.growth_window.empty() && m_.growth_window.back().at == t) {
+      m_.growth_window.back().amount += pending_growth_;
+    } else {
+      m_.growth_window.push_back({t, pending_growth_});
+    }
+  }
+  pending_growth_ = 0;
+}
+
+void Run::upgrade(Instant t) {
+  std::int64_t q = qualifying_growth(plan_, m_, t);
+  int n = static_cast<int>(plan_.levels.size());
+  while (m_.level + 1 < n && plan_.levels[static_cast<std::size_t>(m_.level + 1)].from <= q) {
+    int from = m_.level;
+    m_.level += 1;
+    m_.level_since = t;
+    m_.review_base = t;
+    Effect& e = effect(EffectKind::kLevelUp, Cause::kSystem, -1, t);
+    e.a = from;
+    e.b = m_.level;
+    raise(kLevelUp, t, {Value::level(from), Value::level(m_.level)});
+  }
+}
+
+void Run::reviews(Instant t) {
+  if (!plan_.review_every) return;
+  for (int guard = 0; guard < 10000; ++guard) {
+    std::int64_t due = internal::next_review_due(plan_, m_);
+    if (due > t.ms) return;
+    Instant at{due};
+    std::int64_t q = qualifying_growth(plan_, m_, at);
+    int from = m_.level;
+    int to = from;
+    const auto& lv = plan_.levels;
+    if (q < lv[static_cast<std::size_t>(from)].keep) {
+      if (plan_.downgrade == DowngradeMode::kOne) {
+        to = std::max(0, from - 1);
+      } else {
+        to = 0;
+        for (int k = from - 1; k >= 0; --k) {
+          if (lv[static_cast<std::size_t>(k)].keep <= q) { to = k; break; }
+        }
+      }
+    }
+    m_.review_base = at;
+    if (to != from) {
+      m_.level = to;
+      m_.level_since = at;
+      Effect& e = effect(EffectKind::kLevelDown, Cause::kReview, -1, at);
+      e.a = from;
+      e.b = to;
+      raise(kLevelDown, at, {Value::level(from), Value::level(to)});
+    } else {
+      Effect& e = effect(EffectKind::kReview, Cause::kReview, -1, at);
+      e.a = from;
+      e.b = to;
+      e.amount = q;
+    }
+  }
+}
+
+// ---- statements -------------------------------------------------------------------------------
+
+void Run::tag(bool add, std::string_view tg, Instant t, Cause c, int idx) {
+  auto it = std::lower_bound(m_.tags.begin(), m_.tags.end(), tg);
+  bool present = it != m_.tags.end() && *it == tg;
+  if (add && !present) {
+    m_.tags.insert(it, std::string(tg));
+  } else if (!add && present) {
+    m_.tags.erase(it);
+  } else {
+    return;
+  }
+  Effect& e = effect(add ? EffectKind::kTagAdd : EffectKind::kTagRemove, c, idx, t);
+  e.text = std::string(tg);
+}
+
+void Run::grant(const PlanStmt& s, Instant t, Cause c, int idx) {
+  auto& ps = m_.privileges[static_cast<std::size_t>(s.target)];
+  PrivilegeGrant g;
+  g.remaining = s.count;
+  if (s.valid) g.until = plan_.zone.add(t, s.valid->count, s.valid->unit).ms;
+  auto it = std::upper_bound(ps.grants.begin(), ps.grants.end(), g,
+                             [](const PrivilegeGrant& a, const PrivilegeGrant& b) { return a.until < b.until; });
+  ps.grants.insert(it, g);
+  Effect& e = effect(EffectKind::kGrant, c, idx, t);
+  e.a = s.target;
+  e.amount = s.count;
+  e.expires = g.until;
+}
+
+void Run::run_body(const std::vector<PlanStmt>& body, Ctx& ctx, const Award& who,
+                   const Operation& ev) {
+  for (const auto& s : body) {
+    run_stmt(s, ctx, who, ev);
+    if (!ctx.error.empty()) return;
+  }
+}
+
+// Runs one statement of a task, reward, campaign bonus or pseudo-event rule: evaluated against the
+// state as it is now, applied at once.
+void Run::run_stmt(const PlanStmt& s, Ctx& ctx, const Award& who, const Operation& ev) {
+  if (s.op == StmtOp::kIf) {
+    bool cond = internal::holds(s.value, ctx);
+    if (!ctx.error.empty()) return;
+    run_body(cond ? s.then_body : s.else_body, ctx, who, ev);
+    return;
+  }
+  if (s.op == StmtOp::kGrant) {
+    grant(s, ev.time, who.cause, who.index);
+    return;
+  }
+  Val v = internal::eval(s.value, ctx);
+  if (!ctx.error.empty()) return;
+  switch (s.op) {
+    case StmtOp::kPointsAdd: {
+      if (v.kind != Value::Kind::kNumber) return;
+      Decimal exact = Decimal::from_units(v.i);
+      std::int64_t amount = exact.trunc();
+      if (amount <= 0) return;
+      std::int64_t expires = lot_expiry(s.expire ? *s.expire : plan_.default_expiry, ev.time);
+      std::int64_t avail = 0;
+      auto pend = s.pending ? s.pending : plan_.pending;
+      if (pend) avail = plan_.zone.add(ev.time, pend->count, pend->unit).ms;
+      credit(amount, who, ev.time, expires, avail, exact);
+      return;
+    }
+    case StmtOp::kPointsSub:
+      if (v.kind == Value::Kind::kNumber) {
+        take(Decimal::from_units(v.i).trunc(), ev.time, EffectKind::kDeduct, who.cause, who.index);
+      }
+      return;
+    case StmtOp::kGrowthAdd:
+    case StmtOp::kGrowthSub: {
+      if (v.kind != Value::Kind::kNumber) return;
+      Decimal exact = Decimal::from_units(v.i);
+      std::int64_t amount = exact.trunc();
+      if (amount <= 0) return;
+      add_growth(s.op == StmtOp::kGrowthAdd ? amount : -amount, ev.time, who.cause, who.index,
+                 exact, who.record);
+      return;
+    }
+    case StmtOp::kTagAdd:
+    case StmtOp::kTagSub:
+      if (v.kind == Value::Kind::kString) tag(s.op == StmtOp::kTagAdd, v.s, ev.time, who.cause, who.index);
+      return;
+    case StmtOp::kReverse: {
+      std::string key;
+      if (v.kind == Value::Kind::kString) key = std::string(v.s);
+      else if (v.kind == Value::Kind::kNumber) key = Decimal::from_units(v.i).to_string();
+      else return;
+      reverse(s.target, key, ev.time, who.cause, who.index);
+      return;
+    }
+    default:
+      return;  // `*=` outside a campaign is refused by the checker
+  }
+}
+
+// ---- tasks ------------------------------------------------------------------------------------
+
+bool Run::package_open(int package, Instant t, Ctx& ctx) const {
+  if (package < 0) return true;
+  const auto& p = plan_.packages[static_cast<std::size_t>(package)];
+  const Zone& z = plan_.zone;
+  if (p.after_join) {
+    // ends like a lot's expiry: at the end of the day on which N has passed since the join
+    LocalDate last = z.date_of(z.add(m_.joined, p.after_join->count, p.after_join->unit));
+    if (t.ms >= z.start_of(LocalDate{last.days + 1}).ms) return false;
+  }
+  if (p.during_from) {
+    LocalDate d = z.date_of(t);
+    if (d < *p.during_from || d > *p.during_to) return false;
+  }
+  return internal::holds(p.for_, ctx);
+}
+
+std::int32_t repeat_period(RepeatMode r, LocalDate d) {
+  switch (r) {
+    case RepeatMode::kDaily: return period_key(PeriodKind::kDay, d);
+    case RepeatMode::kWeekly: return period_key(PeriodKind::kWeek, d);
+    case RepeatMode::kMonthly: return period_key(PeriodKind::kMonth, d);
+    case RepeatMode::kYearly: return period_key(PeriodKind::kYear, d);
+    default: return 0;
+  }
+}
+
+void Run::advance_tasks(const Operation& ev, int level, AwardRecord* record) {
+  const auto& tasks = plan_.events[static_cast<std::size_t>(ev.event_type)].tasks;
+  for (int ti : tasks) {
+    const PlanTask& task = plan_.tasks[static_cast<std::size_t>(ti)];
+    TaskState& ts = m_.tasks[static_cast<std::size_t>(ti)];
+    Instant t = ev.time;
+    if (task.repeat == RepeatMode::kOnce && ts.completions > 0) continue;
+    LocalDate today = plan_.zone.date_of(t);
+    bool periodic = task.repeat != RepeatMode::kOnce && task.repeat != RepeatMode::kAlways;
+    if (periodic && ts.completions > 0 && ts.completion_period == repeat_period(task.repeat, today)) {
+      continue;  // this period already has its completion
+    }
+    Ctx ctx{plan_, m_, &ev, t, level, {}};
+    if (!package_open(task.package, t, ctx) || !internal::holds(task.when, ctx)) {
+      if (!ctx.error.empty()) error_ = "task " + task.id + ": " + ctx.error;
+      continue;
+    }
+    bool done = false;
+    Decimal progress;
+    Decimal target = Decimal::from_int(task.count);
+    switch (task.goal) {
+      case GoalMode::kNone:
+        done = true;
+        progress = Decimal::from_int(1);
+        break;
+      case GoalMode::kCount:
+      case GoalMode::kSum: {
+        Decimal value = Decimal::from_int(1);
+        if (task.goal == GoalMode::kSum) {
+          target = task.reaches;
+          Val v = internal::eval(task.sum, ctx);
+          if (!ctx.error.empty()) { error_ = "task " + task.id + ": " + ctx.error; return; }
+          if (v.kind != Value::Kind::kNumber) continue;
+          value = Decimal::from_units(v.i);
+        }
+        if (task.within) {
+          std::int64_t from = internal::window_start(plan_, t, *task.within);
+          auto& w = ts.window;
+          w.erase(std::remove_if(w.begin(), w.end(), [&](const auto& p) { return p.first.ms <= from; }),
+                  w.end());
+          w.push_back({t, value});
+          for (const auto& p : w) Decimal::add(progress, p.second, progress);
+        } else {
+          Decimal::add(ts.sum, value, ts.sum);
+          progress = ts.sum;
+        }
+        done = progress >= target;
+        break;
+      }
+      case GoalMode::kStreak: {
+        if (ts.streak_day == today.days) continue;  // the same day again changes nothing
+        ts.count = (ts.streak_day == today.days - 1) ? ts.count + 1 : 1;
+        ts.streak_day = today.days;
+        progress = Decimal::from_int(ts.count);
+        done = ts.count >= task.count;
+        break;
+      }
+    }
+    if (done) progress = target;  // progress past the target is not carried over
+    Effect& pe = effect(EffectKind::kTaskProgress, Cause::kTask, ti, t);
+    pe.a = ti;
+    pe.progress = progress.units();
+    pe.b = static_cast<int>(std::min<std::int64_t>(target.trunc(), std::numeric_limits<int>::max()));
+    pe.exact = target;
+    if (!done) continue;
+    ts.completions += 1;
+    ts.last_completion = t.ms;
+    ts.completion_period = repeat_period(task.repeat, today);
+    ts.count = 0;
+    ts.sum = Decimal();
+    ts.window.clear();
+    Effect& de = effect(EffectKind::kTaskDone, Cause::kTask, ti, t);
+    de.a = ti;
+    Award who{Cause::kTask, ti, record};
+    Ctx body_ctx{plan_, m_, &ev, t, level, {}};
+    run_body(task.body, body_ctx, who, ev);
+    if (!body_ctx.error.empty()) { error_ = "task " + task.id + ": " + body_ctx.error; return; }
+    raise(kTaskDone, t, {Value::string(task.id)});
+  }
+}
+
+// ---- campaigns --------------------------------------------------------------------------------
+
+bool Run::campaign_active(const PlanCampaign& c, Instant t, Ctx& ctx) const {
+  const Zone& z = plan_.zone;
+  LocalDate d = z.date_of(t);
+  if (c.during_from && (d < *c.during_from || d > *c.during_to)) return false;
+  switch (c.schedule) {
+    case ScheduleMode::kAlways: break;
+    case ScheduleMode::kMonthDay:
+      if (to_civil(d).day != c.month_day) return false;
+      break;
+    case ScheduleMode::kWeekday:
+      if (weekday(d) != c.weekday) return false;
+      break;
+    case ScheduleMode::kDailyHours: {
+      int m = z.minute_of_day(t);
+      bool in = c.from_minute <= c.to_minute ? (m >= c.from_minute && m < c.to_minute)
+                                             : (m >= c.from_minute || m < c.to_minute);
+      if (!in) return false;
+      break;
+    }
+  }
+  if (c.budget) {
+    std::size_t idx = static_cast<std::size_t>(&c - plan_.campaigns.data());
+    if (shared_.campaign_awarded[idx] >= *c.budget) return false;
+  }
+  return internal::holds(c.for_, ctx);
+}
+
+// ---- pseudo-events ----------------------------------------------------------------------------
+
+void Run::raise(int pseudo, Instant t, std::vector<Value> fields) {
+  Pseudo p;
+  p.op.kind = OpKind::kEvent;
+  p.op.event_type = plan_.declared_events + pseudo;
+  p.op.time = t;
+  p.op.member = m_.id;
+  p.op.fields = std::move(fields);
+  pseudo_.push_back(std::move(p));
+}
+
+void Run::pseudo_events() {
+  // Evaluated in the order raised; those they raise are appended and evaluated too. The checker
+  // refuses programs whose rules raise each other in a loop; the guard is a second line.
+  for (std::size_t i = 0; i < pseudo_.size() && i < 10000; ++i) {
+    Operation ev = pseudo_[i].op;
+    const PlanEvent& pe = plan_.events[static_cast<std::size_t>(ev.event_type)];
+    int level = m_.level;
+    for (int ri : pe.rules) {
+      const PlanRule& r = plan_.rules[static_cast<std::size_t>(ri)];
+      Ctx ctx{plan_, m_, &ev, ev.time, level, {}};
+      if (!internal::holds(r.when, ctx)) {
+        if (!ctx.error.empty()) { error_ = "rule " + r.id + ": " + ctx.error; return; }
+        continue;
+      }
+      run_body(r.body, ctx, Award{Cause::kRule, ri, nullptr}, ev);
+      if (!ctx.error.empty()) { error_ = "rule " + r.id + ": " + ctx.error; return; }
+    }
+    advance_tasks(ev, level, nullptr);
+    if (failed()) return;
+    settle_growth(ev.time);
+    upgrade(ev.time);
+  }
+}
+
+// ---- aggregates -------------------------------------------------------------------------------
+
+void Run::record_aggregates(const Operation& ev) {
+  const auto& aggs = plan_.events[static_cast<std::size_t>(ev.event_type)].aggregates;
+  for (int ai : aggs) {
+    const PlanAggregate& ag = plan_.aggregates[static_cast<std::size_t>(ai)];
+    AggregateState& as = m_.aggregates[static_cast<std::size_t>(ai)];
+    Ctx ctx{plan_, m_, &ev, ev.time, m_.level, {}};
+    if (!internal::holds(ag.where, ctx)) continue;
+    Decimal value = Decimal::from_int(1);
+    if (ag.kind == AggregateKind::kSum) {
+      const Value& f = ev.fields[static_cast<std::size_t>(ag.field)];
+      if (f.kind != Value::Kind::kNumber) continue;
+      value = Decimal::from_units(f.i);
+    }
+    as.first = std::min(as.first, ev.time.ms);
+    as.last = std::max(as.last, ev.time.ms);
+    if (ag.kind == AggregateKind::kLast || ag.kind == AggregateKind::kFirst) continue;
+    if (ag.within) {
+      std::int64_t from = internal::window_start(plan_, ev.time, *ag.within);
+      auto& w = as.window;
+      w.erase(std::remove_if(w.begin(), w.end(), [&](const auto& p) { return p.first.ms <= from; }),
+              w.end());
+      w.push_back({ev.time, value});
+    } else {
+      as.total_count += 1;
+      Decimal::add(as.total_sum, value, as.total_sum);
+    }
+  }
+}
+
+// ---- operations -------------------------------------------------------------------------------
+
+void Run::create(const Operation& op) {
+  if (m_.exists) return;
+  m_.exists = true;
+  m_.id = op.member;
+  m_.joined = op.time;
+  m_.level = 0;
+  m_.level_since = op.time;
+  m_.review_base = op.time;
+  effect(EffectKind::kJoin, Cause::kSystem, -1, op.time);
+  raise(kJoin, op.time, {});
+}
+
+void Run::advance_to(Instant t) {
+  expire(t);
+  reviews(t);
+  release(t);
+  // keep the growth window bounded: what can no longer count for a review or an upgrade
+  if (plan_.growth_window && !m_.growth_window.empty()) {
+    std::int64_t horizon = std::min(t.ms, internal::next_review_due(plan_, m_));
+    std::int64_t from = internal::window_start(plan_, Instant{horizon}, *plan_.growth_window);
+    auto& w = m_.growth_window;
+    auto keep = std::find_if(w.begin(), w.end(), [&](const GrowthEntry& g) { return g.at.ms > from; });
+    w.erase(w.begin(), keep);
+  }
+}
+
+void Run::event(const Operation& op) {
+  first_lot_id_ = m_.next_lot_id;
+  create(op);                    // step 2
+  advance_to(op.time);           // step 3
+  const PlanEvent& pe = plan_.events[static_cast<std::size_t>(op.event_type)];
+  const int level = m_.level;    // `level` is the level before the event
+
+  // A reversible event remembers what it earned (§4.6 reverse).
+  AwardRecord* record = nullptr;
+  if (pe.reverse_field >= 0) {
+    const Value& k = op.fields[static_cast<std::size_t>(pe.reverse_field)];
+    AwardRecord r;
+    r.event_type = op.event_type;
+    r.key = k.kind == Value::Kind::kString ? k.s
+            : k.kind == Value::Kind::kNumber ? Decimal::from_units(k.i).to_string()
+                                             : std::string();
+    r.time = op.time;
+    m_.awards.push_back(std::move(r));
+    record = &m_.awards.back();
+  }
+
+  // Step 4: every matching rule, evaluated against the state after step 3 before any is applied.
+  struct Intent {
+    const PlanStmt* stmt;
+    int rule;
+    Val value;
+  };
+  std::vector<Intent> intents;
+  std::vector<std::string> tag_values;  // tags evaluated now, applied in order below
+  {
+    Ctx ctx{plan_, m_, &op, op.time, level, {}};
+    // Walks a body, choosing if/else branches now, collecting statements with their values.
+    struct Collector {
+      Ctx& ctx;
+      std::vector<Intent>& intents;
+      int rule;
+      void walk(const std::vector<PlanStmt>& body) {
+        for (const auto& s : body) {
+          if (!ctx.error.empty()) return;
+          if (s.op == StmtOp::kIf) {
+            bool c = internal::holds(s.value, ctx);
+            walk(c ? s.then_body : s.else_body);
+            continue;
+          }
+          Val v;
+          if (s.op != StmtOp::kGrant) v = internal::eval(s.value, ctx);
+          intents.push_back({&s, rule, v});
+        }
+      }
+    };
+    for (int ri : pe.rules) {
+      const PlanRule& r = plan_.rules[static_cast<std::size_t>(ri)];
+      if (!internal::holds(r.when, ctx)) {
+        if (!ctx.error.empty()) { error_ = "rule " + r.id + ": " + ctx.error; return; }
+        continue;
+      }
+      Collector{ctx, intents, ri}.walk(r.body);
+      if (!ctx.error.empty()) { error_ = "rule " + r.id + ": " + ctx.error; return; }
+    }
+  }
+
+  // Step 5: active campaigns and their multipliers, in file order.
+  struct Active {
+    int campaign;
+    Decimal points_mul = Decimal::from_int(1);
+    Decimal growth_mul = Decimal::from_int(1);
+  };
+  std::vector<Active> active;
+  for (int ci : pe.campaigns) {
+    const PlanCampaign& c = plan_.campaigns[static_cast<std::size_t>(ci)];
+    Ctx ctx{plan_, m_, &op, op.time, level, {}};
+    if (!campaign_active(c, op.time, ctx)) {
+      if (!ctx.error.empty()) { error_ = "campaign " + c.id + ": " + ctx.error; return; }
+      continue;
+    }
+    Active a{ci};
+    for (const auto& e : c.points_mul) {
+      Val v = internal::eval(e, ctx);
+      if (v.kind == Value::Kind::kNumber) Decimal::mul(a.points_mul, Decimal::from_units(v.i), a.points_mul);
+    }
+    for (const auto& e : c.growth_mul) {
+      Val v = internal::eval(e, ctx);
+      if (v.kind == Value::Kind::kNumber) Decimal::mul(a.growth_mul, Decimal::from_units(v.i), a.growth_mul);
+    }
+    if (!ctx.error.empty()) { error_ = "campaign " + c.id + ": " + ctx.error; return; }
+    active.push_back(a);
+  }
+
+  // Apply the rules' statements in order; a rule's award is split between the rule (its own
+  // rounded-down base) and each multiplying campaign (the rest, in file order).
+  for (const auto& in : intents) {
+    const PlanStmt& s = *in.stmt;
+    Award rule_who{Cause::kRule, in.rule, record};
+    switch (s.op) {
+      case StmtOp::kPointsAdd:
+      case StmtOp::kGrowthAdd: {
+        if (in.value.kind != Value::Kind::kNumber) break;
+        Decimal exact = Decimal::from_units(in.value.i);
+        std::int64_t base = exact.trunc();
+        if (exact.units() <= 0) break;
+        bool points = s.op == StmtOp::kPointsAdd;
+        std::int64_t expires = 0, avail = 0;
+        if (points) {
+          expires = lot_expiry(s.expire ? *s.expire : plan_.default_expiry, op.time);
+          auto pend = s.pending ? s.pending : plan_.pending;
+          if (pend) avail = plan_.zone.add(op.time, pend->count, pend->unit).ms;
+          credit(base, rule_who, op.time, expires, avail, exact);
+        } else {
+          add_growth(base, op.time, Cause::kRule, in.rule, exact, record);
+        }
+        std::int64_t so_far = base;
+        Decimal product = exact;
+        for (const auto& a : active) {
+          const Decimal& mul = points ? a.points_mul : a.growth_mul;
+          if (mul == Decimal::from_int(1)) continue;
+          Decimal next;
+          if (!Decimal::mul(product, mul, next)) { error_ = "campaign award out of range"; return; }
+          product = next;
+          std::int64_t share = product.trunc() - so_far;
+          so_far += share;
+          if (share <= 0) continue;
+          Award cw{Cause::kCampaign, a.campaign, record};
+          if (points) credit(share, cw, op.time, expires, avail, product);
+          else add_growth(share, op.time, Cause::kCampaign, a.campaign, product, record);
+        }
+        break;
+      }
+      case StmtOp::kPointsSub:
+        if (in.value.kind == Value::Kind::kNumber) {
+          take(Decimal::from_units(in.value.i).trunc(), op.time, EffectKind::kDeduct, Cause::kRule, in.rule);
+        }
+        break;
+      case StmtOp::kGrowthSub:
+        if (in.value.kind == Value::Kind::kNumber) {
+          std::int64_t g = Decimal::from_units(in.value.i).trunc();
+          if (g > 0) add_growth(-g, op.time, Cause::kRule, in.rule, Decimal::from_units(in.value.i), nullptr);
+        }
+        break;
+      case StmtOp::kGrant: grant(s, op.time, Cause::kRule, in.rule); break;
+      case StmtOp::kTagAdd:
+      case StmtOp::kTagSub:
+        if (in.value.kind == Value::Kind::kString) {
+          tag(s.op == StmtOp::kTagAdd, in.value.s, op.time, Cause::kRule, in.rule);
+        }
+        break;
+      case StmtOp::kReverse: {
+        std::string key;
+        if (in.value.kind == Value::Kind::kString) key = std::string(in.value.s);
+        else if (in.value.kind == Value::Kind::kNumber) key = Decimal::from_units(in.value.i).to_string();
+        else break;
+        reverse(s.target, key, op.time, Cause::kRule, in.rule);
+        break;
+      }
+      default: break;
+    }
+    if (failed()) return;
+  }
+
+  // Then campaign bonuses (their own awards; no multipliers apply to them).
+  for (const auto& a : active) {
+    const PlanCampaign& c = plan_.campaigns[static_cast<std::size_t>(a.campaign)];
+    if (c.bonus.empty()) continue;
+    Ctx ctx{plan_, m_, &op, op.time, level, {}};
+    run_body(c.bonus, ctx, Award{Cause::kCampaign, a.campaign, record}, op);
+    if (!ctx.error.empty()) { error_ = "campaign " + c.id + ": " + ctx.error; return; }
+  }
+
+  advance_tasks(op, level, record);   // step 6
+  if (failed()) return;
+  settle_growth(op.time);             // step 7
+  upgrade(op.time);
+  pseudo_events();                    // step 8
+  if (failed()) return;
+  record_aggregates(op);              // history is read before the current event
+  if (record != nullptr && record->lots.empty() && record->growth == 0) m_.awards.pop_back();
+}
+
+void Run::redeem(const Operation& op) {
+  auto refuse = [&](const char* code, std::string message) {
+    out_.rejection = Rejection{code, std::move(message)};
+  };
+  if (op.reward < 0 || static_cast<std::size_t>(op.reward) >= plan_.rewards.size()) {
+    return refuse("unknown_reward", "unknown reward");
+  }
+  const PlanReward& r = plan_.rewards[static_cast<std::size_t>(op.reward)];
+  if (!m_.exists) return refuse("unknown_member", "member " + op.member + " does not exist");
+  if (op.quantity < 1) return refuse("invalid_quantity", "quantity must be at least 1");
+  first_lot_id_ = m_.next_lot_id;
+  advance_to(op.time);
+  Ctx ctx{plan_, m_, &op, op.time, m_.level, {}};
+  if (!internal::holds(r.for_, ctx)) {
+    return refuse("not_eligible", "member " + op.member + " is not eligible for reward " + r.id);
+  }
+  auto& stock_used = shared_.reward_redeemed[static_cast<std::size_t>(op.reward)];
+  if (r.stock && stock_used + op.quantity > *r.stock) {
+    return refuse("out_of_stock", "reward " + r.id + " is out of stock (" +
+                                      std::to_string(*r.stock - stock_used) + " left)");
+  }
+  RewardState& rs = m_.rewards[static_cast<std::size_t>(op.reward)];
+  std::int32_t key = 0;
+  if (r.limit) {
+    key = period_key(r.limit->period, plan_.zone.date_of(op.time));
+    std::int64_t used = rs.period == key ? rs.units : 0;
+    if (used + op.quantity > r.limit->amount) {
+      return refuse("limit_reached", "reward " + r.id + ": limit of " +
+                                         std::to_string(r.limit->amount) + " reached");
+    }
+  }
+  std::int64_t cost = r.cost * op.quantity;
+  std::int64_t have = available_points(m_, op.time);
+  if (have < cost) {
+    return refuse("insufficient_points", "reward " + r.id + " costs " + std::to_string(cost) +
+                                             " points; member " + op.member + " has " +
+                                             std::to_string(have));
+  }
+  take(cost, op.time, EffectKind::kSpend, Cause::kReward, op.reward);
+  stock_used += op.quantity;
+  if (r.limit) {
+    if (rs.period != key) rs.units = 0;
+    rs.period = key;
+    rs.units += op.quantity;
+  }
+  Effect& e = effect(EffectKind::kRedeem, Cause::kReward, op.reward, op.time);
+  e.a = op.reward;
+  e.amount = op.quantity;
+  Operation ev;
+  ev.event_type = plan_.declared_events + kRewardRedeemed;
+  ev.time = op.time;
+  ev.member = op.member;
+  ev.fields = {Value::string(r.id), Value::number(Decimal::from_int(op.quantity))};
+  for (std::int64_t u = 0; u < op.quantity; ++u) {
+    Ctx body{plan_, m_, &ev, op.time, m_.level, {}};
+    run_body(r.body, body, Award{Cause::kReward, op.reward, nullptr}, ev);
+    if (!body.error.empty()) { error_ = "reward " + r.id + ": " + body.error; return; }
+  }
+  raise(kRewardRedeemed, op.time, ev.fields);
+  settle_growth(op.time);
+  upgrade(op.time);
+  pseudo_events();
+}
+
+void Run::use(const Operation& op) {
+  auto refuse = [&](const char* code, std::string message) {
+    out_.rejection = Rejection{code, std::move(message)};
+  };
+  if (op.privilege < 0 || static_cast<std::size_t>(op.privilege) >= plan_.privileges.size()) {
+    return refuse("unknown_privilege", "unknown privilege");
+  }
+  if (!m_.exists) return refuse("unknown_member", "member " + op.member + " does not exist");
+  first_lot_id_ = m_.next_lot_id;
+  advance_to(op.time);
+  const PlanPrivilege& p = plan_.privileges[static_cast<std::size_t>(op.privilege)];
+  PrivilegeState& ps = m_.privileges[static_cast<std::size_t>(op.privilege)];
+  Ctx ctx{plan_, m_, &op, op.time, m_.level, {}};
+  bool eligible = !p.for_.empty() ? internal::holds(p.for_, ctx) : p.quota.has_value();
+  Effect* e = nullptr;
+  if (eligible && !p.quota) {
+    e = &effect(EffectKind::kUse, Cause::kNone, -1, op.time);  // unlimited while `for` holds
+  } else if (eligible) {
+    std::int32_t key = period_key(p.quota->period, plan_.zone.date_of(op.time));
+    if (ps.period != key) { ps.period = key; ps.used = 0; }
+    if (ps.used < p.quota->amount) {
+      ps.used += 1;
+      e = &effect(EffectKind::kUse, Cause::kNone, -1, op.time);
+    }
+  }
+  if (e == nullptr) {
+    for (auto it = ps.grants.begin(); it != ps.grants.end(); ++it) {
+      if (it->until > op.time.ms && it->remaining > 0) {
+        it->remaining -= 1;
+        e = &effect(EffectKind::kUse, Cause::kNone, -1, op.time);
+        e->b = 1;  // from a grant
+        if (it->remaining == 0) ps.grants.erase(it);
+        break;
+      }
+    }
+  }
+  if (e == nullptr) {
+    if (!eligible) return refuse("not_eligible", "member " + op.member + " does not have privilege " + p.id);
+    return refuse("no_uses_left", "privilege " + p.id + ": no uses left this period for member " + op.member);
+  }
+  e->a = op.privilege;
+  e->amount = 1;
+}
+
+void Run::set(const Operation& op) {
+  first_lot_id_ = m_.next_lot_id;
+  create(op);
+  advance_to(op.time);
+  for (const auto& [slot, value] : op.attributes) {
+    m_.attributes[static_cast<std::size_t>(slot)] = value;
+  }
+  effect(EffectKind::kSet, Cause::kNone, -1, op.time);
+  settle_growth(op.time);
+  upgrade(op.time);
+  pseudo_events();
+}
+
+}  // namespace
+
+MemberState new_member(const Plan& plan, std::string id) {
+  MemberState m;
+  m.id = std::move(id);
+  m.tasks.resize(plan.tasks.size());
+  m.privileges.resize(plan.privileges.size());
+  m.rewards.resize(plan.rewards.size());
+  m.aggregates.resize(plan.aggregates.size());
+  m.attributes.resize(plan.attributes.size());
+  return m;
+}
+
+SharedState new_shared(const Plan& plan) {
+  SharedState s;
+  s.campaign_awarded.assign(plan.campaigns.size(), 0);
+  s.reward_redeemed.assign(plan.rewards.size(), 0);
+  return s;
+}
+
+void apply(const Plan& plan, MemberState& member, SharedState& shared, const Operation& op,
+           ApplyResult& out) {
+  out.clear();
+  // A refused operation leaves both states as they were: keep copies while anything can refuse
+  // after a change was made (a division in some expression, or the checks of redeem and use,
+  // which run after step 3).
+  MemberState member_backup;
+  SharedState shared_backup;
+  bool backup = plan.may_fail || op.kind == OpKind::kRedeem || op.kind == OpKind::kUse;
+  if (backup) {
+    member_backup = member;
+    shared_backup = shared;
+  }
+  Run run(plan, member, shared, out);
+  switch (op.kind) {
+    case OpKind::kEvent:
+      if (op.event_type < 0 || op.event_type >= plan.declared_events) {
+        out.rejection = Rejection{"unknown_event_type", "unknown event type"};
+      } else {
+        run.event(op);
+      }
+      break;
+    case OpKind::kRedeem: run.redeem(op); break;
+    case OpKind::kUse: run.use(op); break;
+    case OpKind::kSet: run.set(op); break;
+  }
+  if (run.failed() && !out.rejection) {
+    out.rejection = Rejection{"evaluation_error", run.error()};
+  }
+  if (out.rejection) {
+    out.effects.clear();
+    if (backup) {
+      member = std::move(member_backup);
+      shared = std::move(shared_backup);
+    }
+  }
+}
+
+void advance(const Plan& plan, MemberState& member, Instant t, ApplyResult& out) {
+  out.clear();
+  if (!member.exists) return;
+  SharedState unused;
+  unused.campaign_awarded.assign(plan.campaigns.size(), 0);
+  unused.reward_redeemed.assign(plan.rewards.size(), 0);
+  Run run(plan, member, unused, out);
+  run.tick(t);  // reviews raise level_down; rules on it run as they would before an event
+}
+
+}  // namespace merit::engine

@@ -1,0 +1,58 @@
+// Private to engine/eval: the expression machine and the helpers the evaluator's files share.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/model/member_state.hpp"
+#include "engine/model/operation.hpp"
+#include "engine/plan/plan.hpp"
+
+namespace merit::engine::internal {
+
+// A value while an expression runs: a view, never owning (strings point into the operation, the
+// member or the plan's constants).
+struct Val {
+  Value::Kind kind = Value::Kind::kNone;
+  std::int64_t i = 0;
+  std::string_view s;
+  const std::vector<std::string>* set = nullptr;
+};
+
+// What an expression can see.
+struct Ctx {
+  const Plan& plan;
+  const MemberState& member;
+  const Operation* event;   // the event whose fields `event.X` reads (may be a pseudo-event)
+  Instant now;
+  int level;                // `level` (before the current event)
+  std::string error;        // set when evaluation failed (division by zero, a type mismatch)
+};
+
+// Runs a compiled expression. On failure returns none and sets ctx.error.
+Val eval(const CompiledExpr& e, Ctx& ctx);
+
+// A `when` / `for` condition: an empty expression holds; none or a failure does not.
+bool holds(const CompiledExpr& e, Ctx& ctx);
+
+Val to_val(const Value& v);
+
+// The calendar period of a day: day number, Monday-based week, y*12+m, year; 0 for `member`.
+std::int32_t period_key(PeriodKind p, LocalDate d);
+
+// ms since epoch of the start of a window of length d ending at t: t - d on the wall clock.
+std::int64_t window_start(const Plan& plan, Instant t, const CalDuration& d);
+
+// Qualifying growth at t: lifetime growth, or growth earned in (t - window, t].
+std::int64_t qualifying_growth(const Plan& plan, const MemberState& m, Instant t);
+
+// The instant the next level review is due, or kNever.
+std::int64_t next_review_due(const Plan& plan, const MemberState& m);
+
+// Points spendable at t (spendable lots minus debt) and pending at t.
+std::int64_t available_points(const MemberState& m, Instant t);
+std::int64_t pending_points(const MemberState& m, Instant t);
+
+}  // namespace merit::engine::internal

@@ -1,0 +1,120 @@
+// One member's state: exactly what the program needs (the planner sizes every vector), plain data,
+// cheap to copy. And the state shared by all members (campaign budgets, reward stock).
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "common/decimal.hpp"
+#include "common/time.hpp"
+#include "engine/model/value.hpp"
+
+namespace merit::engine {
+
+constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
+
+// A lot of points: one award (or the awards of one event with the same expiry), spent and expired
+// as a unit. Lots are kept sorted by (expires, earned, id): the spend order of LANGUAGE.md §8.
+struct Lot {
+  std::uint32_t id = 0;        // member-local sequence number, named by ledger entries
+  bool reversible = false;     // an award record of a reversible event points at it
+  Instant earned;              // when it was awarded
+  std::int64_t expires = kNever;   // ms: the first instant at which it is gone (next midnight)
+  std::int64_t available_at = 0;   // ms: pending until then (<= earned: spendable at once)
+  std::int64_t original = 0;   // points awarded into it
+  std::int64_t amount = 0;     // points still in it
+};
+
+// A reversible lot that left the state (fully spent or expired): how much of it had been spent.
+struct ClosedLot {
+  std::uint32_t id = 0;
+  std::int64_t spent = 0;
+};
+
+// What one event of a reversible type awarded, so `reverse` can undo exactly that (§4.6).
+struct AwardRecord {
+  int event_type = -1;
+  std::string key;             // the value of the field `reverse ... where FIELD` names
+  Instant time;                // when the event happened (growth window bucket)
+  std::vector<std::pair<std::uint32_t, std::int64_t>> lots;  // (lot id, points put in it)
+  std::int64_t growth = 0;     // growth the event added
+  bool reversed = false;
+};
+
+// Growth earned at one instant (kept only when the program has a growth window).
+struct GrowthEntry {
+  Instant at;
+  std::int64_t amount = 0;
+};
+
+// Progress on one task.
+struct TaskState {
+  std::int64_t count = 0;            // count goals without a window; streak length
+  std::int64_t completions = 0;
+  std::int64_t last_completion = std::numeric_limits<std::int64_t>::min();  // ms
+  std::int32_t completion_period = std::numeric_limits<std::int32_t>::min();  // period key
+  std::int32_t streak_day = std::numeric_limits<std::int32_t>::min();         // last day counted
+  Decimal sum;                        // sum goals without a window
+  std::vector<std::pair<Instant, Decimal>> window;  // windowed goals: matching events since the
+                                                    // last completion (value 1 for count goals)
+};
+
+// Uses of a privilege granted by `grant` (on top of the quota).
+struct PrivilegeGrant {
+  std::int64_t remaining = 0;
+  std::int64_t until = kNever;  // ms: the grant is usable while t < until
+};
+
+struct PrivilegeState {
+  std::int32_t period = std::numeric_limits<std::int32_t>::min();  // period of `used`
+  std::int64_t used = 0;                  // quota uses taken in that period
+  std::vector<PrivilegeGrant> grants;     // sorted by until
+};
+
+struct RewardState {
+  std::int32_t period = std::numeric_limits<std::int32_t>::min();
+  std::int64_t units = 0;  // units redeemed in that period (or ever, for `per member`)
+};
+
+// A per-member aggregate the program reads (count/sum within a window, last/first time).
+struct AggregateState {
+  std::int64_t first = kNever;                       // ms of the first matching event
+  std::int64_t last = std::numeric_limits<std::int64_t>::min();  // ms of the last
+  std::vector<std::pair<Instant, Decimal>> window;   // (time, value) inside the longest window
+  std::int64_t total_count = 0;                      // without a window
+  Decimal total_sum;
+};
+
+struct MemberState {
+  std::string id;
+  bool exists = false;
+  Instant joined;
+  int level = 0;                 // ladder index
+  Instant level_since;
+  Instant review_base;           // the later of the last level change and the last review
+  std::int64_t growth_lifetime = 0;
+  std::vector<GrowthEntry> growth_window;  // only with `growth { window ... }`
+  std::vector<Lot> lots;
+  std::vector<ClosedLot> closed_lots;
+  std::vector<AwardRecord> awards;     // only for event types some `reverse` targets
+  std::uint32_t next_lot_id = 1;
+  std::int64_t debt = 0;               // points owed (only with `allow negative`)
+  std::int32_t cap_period = std::numeric_limits<std::int32_t>::min();
+  std::int64_t cap_used = 0;           // points awarded in cap_period
+  std::vector<TaskState> tasks;        // by Plan task index
+  std::vector<PrivilegeState> privileges;
+  std::vector<RewardState> rewards;
+  std::vector<AggregateState> aggregates;
+  std::vector<std::string> tags;       // sorted, unique
+  std::vector<Value> attributes;       // by member attribute slot
+};
+
+// State shared by all members: what one member's operation can use up for the others.
+struct SharedState {
+  std::vector<std::int64_t> campaign_awarded;  // points each campaign has awarded (budgets)
+  std::vector<std::int64_t> reward_redeemed;   // units of each reward redeemed (stock)
+};
+
+}  // namespace merit::engine

@@ -1,0 +1,179 @@
+// Replay of a history under one program, with idempotency by id (LANGUAGE.md §5 step 1).
+#include "replay/replay.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "codec/json_writer.hpp"
+#include "codec/state_json.hpp"
+#include "dsl/parse.hpp"
+#include "engine/check/checker.hpp"
+#include "engine/plan/planner.hpp"
+
+namespace merit::replay {
+
+namespace {
+
+std::string hash8(const std::string& text) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return fmt::format("{:08x}", static_cast<std::uint32_t>(h ^ (h >> 32)));
+}
+
+}  // namespace
+
+Result<LoadedProgram> load_program(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error::invalid_argument(fmt::format("cannot read program file {}", path));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  dsl::Source source(path, text);
+  bool yaml = path.size() >= 5 && (path.ends_with(".yaml") || path.ends_with(".yml"));
+  dsl::ParseOutput parsed = yaml ? dsl::load_yaml_program(source) : dsl::parse_program(source);
+  std::vector<dsl::Diagnostic> diags = parsed.diagnostics;
+  if (parsed.program) {
+    auto more = engine::check_program(*parsed.program);
+    diags.insert(diags.end(), more.begin(), more.end());
+  }
+  LoadedProgram out;
+  std::string errors;
+  for (const auto& d : diags) {
+    std::string line(d.loc.line > 0 ? source.line_text(d.loc.line) : std::string_view());
+    std::string rendered = dsl::render(d, line);
+    if (d.severity == dsl::Severity::kError) errors += rendered;
+    else out.warnings.push_back(rendered);
+  }
+  if (!errors.empty() || !parsed.program) {
+    if (errors.empty()) errors = path + ": the program could not be read\n";
+    return Error::invalid_argument(errors);
+  }
+  auto plan = engine::build_plan(*parsed.program, parsed.program->program.id.name + "@" + hash8(text));
+  if (!plan) return Error::invalid_argument(path + ":" + plan.error().message());
+  out.plan = std::move(*plan);
+  return out;
+}
+
+Replayer::Replayer(std::shared_ptr<const engine::Plan> plan)
+    : plan_(std::move(plan)), store_(*plan_), decoder_(*plan_) {}
+
+void Replayer::problem(std::string text) {
+  if (summary_.problems.size() < 20) summary_.problems.push_back(std::move(text));
+}
+
+void Replayer::apply_line(std::string_view line, std::int64_t line_no, const OperationHook& hook) {
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
+  if (line.empty()) return;
+  ++summary_.operations;
+  Result<void> decoded = ok();
+  if (!csv_header_.empty()) {
+    decoded = decoder_.decode_csv(csv_header_, codec::split_csv_line(line), op_);
+  } else {
+    decoded = decoder_.decode(line, op_);
+  }
+  if (!decoded) {
+    // A line the program refuses (unknown event type, undeclared field) is a refusal; a line that
+    // is not an operation at all is malformed. Both change nothing and replay goes on.
+    if (decoded.error().code() == ErrorCode::kFailedPrecondition) ++summary_.refused;
+    else ++summary_.malformed;
+    problem(fmt::format("line {}: {}", line_no, decoded.error().message()));
+    if (!op_.id.empty() && op_.time.ms != 0 && (!summary_.latest || op_.time > *summary_.latest)) {
+      summary_.latest = op_.time;
+    }
+    if (hook) hook(line_no, nullptr, nullptr);
+    return;
+  }
+  if (!summary_.latest || op_.time > *summary_.latest) summary_.latest = op_.time;
+  std::uint64_t digest = storage::canonical_digest(op_);
+  switch (store_.seen(op_.id, digest)) {
+    case storage::MemoryStore::Seen::kSame:
+      ++summary_.duplicates;
+      if (hook) hook(line_no, &op_, nullptr);
+      return;
+    case storage::MemoryStore::Seen::kDifferent:
+      ++summary_.duplicates;
+      ++summary_.mismatched_duplicates;
+      problem(fmt::format("line {}: id \"{}\" was applied before with a different body; ignored",
+                          line_no, op_.id));
+      if (hook) hook(line_no, &op_, nullptr);
+      return;
+    case storage::MemoryStore::Seen::kNew: break;
+  }
+  engine::MemberState& m = store_.member(op_.member);
+  engine::apply(*plan_, m, store_.shared(), op_, result_);
+  if (result_.rejection) {
+    ++summary_.refused;
+    problem(fmt::format("line {}: {} refused: {} ({})", line_no, op_.id, result_.rejection->message,
+                        result_.rejection->code));
+  } else {
+    ++summary_.applied;
+    store_.remember(op_.id, digest);
+  }
+  if (hook) hook(line_no, &op_, &result_);
+}
+
+void Replayer::run(std::istream& in, bool csv, const OperationHook& hook) {
+  std::string line;
+  std::int64_t line_no = 0;
+  csv_header_.clear();
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (csv && csv_header_.empty()) {
+      csv_header_ = codec::split_csv_line(line);
+      continue;
+    }
+    apply_line(line, line_no, hook);
+  }
+}
+
+void Replayer::finish(Instant as_of) {
+  store_.for_each_member([&](engine::MemberState& m) {
+    if (m.exists) engine::advance(*plan_, m, as_of, result_);
+  });
+}
+
+std::string Replayer::member_state_json(const std::string& member, Instant as_of) const {
+  const engine::MemberState* m = store_.find(member);
+  if (m == nullptr || !m->exists) return "";
+  return codec::member_json(*plan_, engine::view(*plan_, *m, as_of));
+}
+
+void Replayer::write_states(std::ostream& out, Instant as_of) const {
+  for (const auto& id : store_.member_ids()) {
+    out << member_state_json(id, as_of) << '\n';
+  }
+}
+
+std::string ledger_json(const engine::Plan& plan, const engine::Operation& op,
+                        const engine::ApplyResult& result) {
+  std::string out;
+  codec::JsonWriter w(out);
+  w.begin_object();
+  w.key("op").string(op.id);
+  w.key("member").string(op.member);
+  w.key("time").string(format_instant(op.time));
+  if (result.rejection) {
+    w.key("refused").begin_object();
+    w.key("code").string(result.rejection->code);
+    w.key("message").string(result.rejection->message);
+    w.end_object();
+  } else {
+    w.key("program_version").string(plan.version);
+    w.key("effects").begin_array();
+    for (const auto& e : result.effects) {
+      std::string one;
+      codec::append_effect_json(one, plan, e);
+      w.raw(one);
+    }
+    w.end_array();
+  }
+  w.end_object();
+  return out;
+}
+
+}  // namespace merit::replay

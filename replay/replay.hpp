@@ -1,0 +1,82 @@
+// Replay: apply a member history (JSON Lines or CSV operations, in file order) to an in-memory
+// store under one program, and write what came of it: member states, the ledger, a summary. What
+// `merit replay`, `merit explain`, `merit test` and (later) `merit diff` share.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <istream>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "codec/operation_codec.hpp"
+#include "common/result.hpp"
+#include "engine/eval/evaluator.hpp"
+#include "storage/memory_store.hpp"
+
+namespace merit::replay {
+
+// Parses, checks and plans a program file (.merit or .merit.yaml). On errors, `diagnostics` holds
+// them rendered (file:line:col, source line, caret) and the result is kInvalidArgument.
+struct LoadedProgram {
+  std::shared_ptr<const engine::Plan> plan;
+  std::vector<std::string> warnings;  // rendered
+};
+Result<LoadedProgram> load_program(const std::string& path);
+
+struct ReplaySummary {
+  std::int64_t operations = 0;   // lines read (not counting blank lines and a CSV header)
+  std::int64_t applied = 0;
+  std::int64_t duplicates = 0;   // an id seen before with the same body: nothing applied
+  std::int64_t mismatched_duplicates = 0;  // an id seen before with a different body
+  std::int64_t refused = 0;      // the program refused it (unknown event type, insufficient points..)
+  std::int64_t malformed = 0;    // not a readable operation (bad JSON, missing id, bad time)
+  std::vector<std::string> problems;  // the first 20 refusals and malformed lines, each naming its line
+  std::optional<Instant> latest;      // the latest `time` of any readable line
+};
+
+// Called after each operation: its line number, the operation (when readable), the result (with
+// effects or a rejection; null for duplicates and malformed lines).
+using OperationHook = std::function<void(std::int64_t line, const engine::Operation* op,
+                                         const engine::ApplyResult* result)>;
+
+class Replayer {
+ public:
+  explicit Replayer(std::shared_ptr<const engine::Plan> plan);
+
+  // Reads operations from `in` (JSON Lines; CSV when `csv`), applying each in order.
+  void run(std::istream& in, bool csv, const OperationHook& hook = nullptr);
+  // Applies one line (1-based `line_no` for messages).
+  void apply_line(std::string_view line, std::int64_t line_no, const OperationHook& hook = nullptr);
+
+  // Carries every member to `as_of` (expiry, reviews), then returns their states as JSON lines,
+  // sorted by member id.
+  void finish(Instant as_of);
+  void write_states(std::ostream& out, Instant as_of) const;
+  std::string member_state_json(const std::string& member, Instant as_of) const;
+
+  const ReplaySummary& summary() const { return summary_; }
+  const engine::Plan& plan() const { return *plan_; }
+  storage::MemoryStore& store() { return store_; }
+
+ private:
+  void problem(std::string text);
+
+  std::shared_ptr<const engine::Plan> plan_;
+  storage::MemoryStore store_;
+  codec::OperationDecoder decoder_;
+  engine::Operation op_;
+  engine::ApplyResult result_;
+  ReplaySummary summary_;
+  std::vector<std::string> csv_header_;
+};
+
+// One ledger line: {"op": id, "member": m, "program_version": v, "effects": [...]} or, for a
+// refusal, {"op": id, "member": m, "refused": {"code": ..., "message": ...}}.
+std::string ledger_json(const engine::Plan& plan, const engine::Operation& op,
+                        const engine::ApplyResult& result);
+
+}  // namespace merit::replay

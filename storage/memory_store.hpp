@@ -1,0 +1,52 @@
+// MemoryStore: members, applied ids and shared counters in memory, for `merit replay`, `merit test`
+// and tests. Nothing is durable. Not thread-safe: one writer.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/eval/evaluator.hpp"
+
+namespace merit::storage {
+
+// A 64-bit digest of an operation's canonical body (its decoded meaning, not its spelling: key
+// order, whitespace and number spelling do not change it). The id itself is not part of it.
+std::uint64_t canonical_digest(const engine::Operation& op);
+
+class MemoryStore {
+ public:
+  explicit MemoryStore(const engine::Plan& plan);
+
+  enum class Seen : std::uint8_t { kNew, kSame, kDifferent };
+  // Whether operation `id` was applied before, and with the same canonical body.
+  Seen seen(std::string_view id, std::uint64_t digest) const;
+  // Remembers an applied operation (refused ones are not remembered, so a corrected resubmission
+  // is processed).
+  void remember(std::string id, std::uint64_t digest);
+
+  // The member's state, created (exists == false) if never seen.
+  engine::MemberState& member(const std::string& id);
+  const engine::MemberState* find(const std::string& id) const;
+  engine::SharedState& shared() { return shared_; }
+
+  // Member ids in ascending byte order.
+  std::vector<std::string> member_ids() const;
+  std::size_t member_count() const { return members_.size(); }
+  std::size_t applied_ids() const { return applied_.size(); }
+
+  template <class F>
+  void for_each_member(F&& f) {
+    for (auto& [id, m] : members_) f(m);
+  }
+
+ private:
+  const engine::Plan& plan_;
+  std::unordered_map<std::string, engine::MemberState> members_;
+  std::unordered_map<std::string, std::uint64_t> applied_;
+  engine::SharedState shared_;
+};
+
+}  // namespace merit::storage
