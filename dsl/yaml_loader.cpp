@@ -326,7 +326,9 @@ class Loader {
     }
     std::set<std::string> seen;
     for (auto it = n.begin(); it != n.end(); ++it) {
-      const YAML::Node& k = it->first;
+      // Copies: the iterator hands out a proxy, and references into it would dangle.
+      YAML::Node k = it->first;
+      YAML::Node v = it->second;
       if (!k.IsScalar()) {
         error(loc(k), "wrong-shape", "a key in " + what + " must be a plain name");
         continue;
@@ -344,7 +346,7 @@ class Loader {
         error(loc(k), "duplicate-key", "`" + key + "` is given twice in " + what);
         continue;
       }
-      out.push_back({key, k, it->second});
+      out.push_back({key, k, v});
     }
     return true;
   }
