@@ -121,7 +121,8 @@ ScenarioResult run_scenario(const std::string& dir_text) {
       if (trim(line).empty()) continue;
       try {
         json j = json::parse(line);
-        expected[j.at("member").get<std::string>()] = std::move(j);
+        std::string member = j.at("member").get<std::string>();
+        expected[member] = std::move(j);
       } catch (const std::exception& e) {
         r.error = fmt::format("expect.jsonl line {}: {}", n, e.what());
         return r;
