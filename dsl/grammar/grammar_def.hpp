@@ -100,9 +100,11 @@ struct Primitive : x3::parser<Derived> {
 
   template <class It, class Ctx, class RCtx, class A>
   bool parse(It& first, It const& last, Ctx const& ctx, RCtx&, A& attr) const {
-    x3::skip_over(first, last, ctx);
-    Attr value{};
+    // Skip on a copy: a primitive that fails must not move `first` past trailing comments,
+    // or a declaration's end (and the comments above the next one) would be lost.
     It p = first;
+    x3::skip_over(p, last, ctx);
+    Attr value{};
     if (!static_cast<const Derived*>(this)->scan(p, last, value)) return false;
     first = p;
     if constexpr (has_attribute) store(std::move(value), attr);
