@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "codec/json_writer.hpp"
+#include "codec/snapshot.hpp"
 #include "codec/state_json.hpp"
 #include "dsl/parse.hpp"
 #include "engine/check/checker.hpp"
@@ -147,6 +148,73 @@ void Replayer::write_states(std::ostream& out, Instant as_of) const {
   for (const auto& id : store_.member_ids()) {
     out << member_state_json(id, as_of) << '\n';
   }
+}
+
+void Replayer::save_snapshot(std::ostream& out) const {
+  std::string header;
+  codec::JsonWriter w(header);
+  w.begin_object().key("merit_snapshot").integer(1).key("program_version").string(plan_->version);
+  w.key("shared").raw(codec::shared_snapshot_json(const_cast<storage::MemoryStore&>(store_).shared()));
+  w.end_object();
+  out << header << '\n';
+  for (const auto& id : store_.member_ids()) {
+    out << "{\"member\":" << codec::member_snapshot_json(*store_.find(id)) << "}\n";
+  }
+  for (const auto& [id, digest] : store_.applied()) {
+    std::string line;
+    codec::JsonWriter a(line);
+    a.begin_object().key("applied").begin_array().string(id).raw(std::to_string(digest)).end_array().end_object();
+    out << line << '\n';
+  }
+}
+
+Result<void> Replayer::load_snapshot(std::istream& in) {
+  std::string line;
+  std::int64_t n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (line.empty()) continue;
+    auto fail = [&](const std::string& why) {
+      return Error::invalid_argument(fmt::format("snapshot line {}: {}", n, why));
+    };
+    // Lines are {"merit_snapshot":..}, {"member":{..}} or {"applied":[id,digest]}.
+    if (line.rfind("{\"member\":", 0) == 0) {
+      auto m = codec::member_from_snapshot(std::string_view(line).substr(10, line.size() - 11));
+      if (!m) return fail(m.error().message());
+      if (m->tasks.size() != plan_->tasks.size() || m->privileges.size() != plan_->privileges.size() ||
+          m->rewards.size() != plan_->rewards.size() || m->aggregates.size() != plan_->aggregates.size() ||
+          m->attributes.size() != plan_->attributes.size()) {
+        return fail("the member's state does not fit this program");
+      }
+      store_.put(std::move(*m));
+    } else if (line.rfind("{\"applied\":[", 0) == 0) {
+      std::string_view rest = std::string_view(line).substr(12);
+      auto comma = rest.rfind(',');
+      if (comma == std::string_view::npos || rest.size() < 3) return fail("malformed applied id");
+      std::string id_json(rest.substr(0, comma));
+      if (id_json.size() < 2 || id_json.front() != '"' || id_json.back() != '"') return fail("malformed applied id");
+      std::string id;
+      for (std::size_t i = 1; i + 1 < id_json.size(); ++i) {
+        if (id_json[i] == '\\' && i + 2 < id_json.size()) ++i;
+        id += id_json[i];
+      }
+      std::uint64_t digest = std::strtoull(std::string(rest.substr(comma + 1)).c_str(), nullptr, 10);
+      store_.remember(std::move(id), digest);
+    } else if (line.rfind("{\"merit_snapshot\":1,\"program_version\":", 0) == 0) {
+      std::string want = "\"program_version\":\"" + plan_->version + "\"";
+      if (line.find(want) == std::string::npos) {
+        return fail("the snapshot was made under another program version; this program is " + plan_->version);
+      }
+      auto pos = line.find("\"shared\":");
+      if (pos == std::string::npos) return fail("no shared counters");
+      auto shared = codec::shared_from_snapshot(std::string_view(line).substr(pos + 9, line.size() - pos - 10));
+      if (!shared) return fail(shared.error().message());
+      store_.set_shared(std::move(*shared));
+    } else {
+      return fail("not a Merit snapshot line");
+    }
+  }
+  return ok();
 }
 
 std::string ledger_json(const engine::Plan& plan, const engine::Operation& op,

@@ -58,6 +58,12 @@ class Replayer {
   void write_states(std::ostream& out, Instant as_of) const;
   std::string member_state_json(const std::string& member, Instant as_of) const;
 
+  // Writes the whole store (members' full states, shared counters, applied ids) as JSON Lines, so
+  // a later replay can resume exactly here with load_snapshot().
+  void save_snapshot(std::ostream& out) const;
+  // Restores a snapshot written by save_snapshot() under the same program version.
+  Result<void> load_snapshot(std::istream& in);
+
   const ReplaySummary& summary() const { return summary_; }
   const engine::Plan& plan() const { return *plan_; }
   storage::MemoryStore& store() { return store_; }

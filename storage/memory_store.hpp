@@ -2,6 +2,7 @@
 // and tests. Nothing is durable. Not thread-safe: one writer.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -36,6 +37,19 @@ class MemoryStore {
   std::vector<std::string> member_ids() const;
   std::size_t member_count() const { return members_.size(); }
   std::size_t applied_ids() const { return applied_.size(); }
+
+  // Replaces (or adds) a member's whole state, as a snapshot restores it.
+  void put(engine::MemberState m) {
+    std::string id = m.id;
+    members_[id] = std::move(m);
+  }
+  void set_shared(engine::SharedState s) { shared_ = std::move(s); }
+  // Applied ids with their digests, in ascending id order (for snapshots).
+  std::vector<std::pair<std::string, std::uint64_t>> applied() const {
+    std::vector<std::pair<std::string, std::uint64_t>> out(applied_.begin(), applied_.end());
+    std::sort(out.begin(), out.end());
+    return out;
+  }
 
   template <class F>
   void for_each_member(F&& f) {

@@ -16,7 +16,7 @@ int cmd_replay(int argc, char** argv) {
   CLI::App app{"Apply a member history (JSON Lines or CSV operations, in file order) to an in-memory "
                "store and write each member's state as JSON Lines, sorted by member id.",
                "merit replay"};
-  std::string rules, events, out_path, ledger_path, as_of_text;
+  std::string rules, events, out_path, ledger_path, as_of_text, state_path, save_state_path;
   bool strict = false, csv = false;
   app.add_option("--rules", rules, "the program (.merit or .merit.yaml)")->required();
   app.add_option("--events", events, "operations: JSON Lines, or CSV with a header row; - for stdin")->required();
@@ -25,6 +25,9 @@ int cmd_replay(int argc, char** argv) {
   app.add_option("--as-of", as_of_text,
                  "write states as of this time (default: the latest time in the input); expiries "
                  "and reviews due by then are carried out");
+  app.add_option("--state", state_path, "start from this snapshot (written by --save-state) instead of empty");
+  app.add_option("--save-state", save_state_path,
+                 "after the last operation, write a snapshot of every member's whole state here");
   app.add_flag("--strict", strict, "exit 1 if any operation was refused, malformed or a mismatched duplicate");
   app.add_flag("--csv", csv, "read EVENTS as CSV (default: by the .csv extension)");
   try {
@@ -68,6 +71,18 @@ int cmd_replay(int argc, char** argv) {
   }
   std::ios::sync_with_stdio(false);
   replay::Replayer replayer(loaded->plan);
+  if (!state_path.empty()) {
+    std::ifstream st(state_path, std::ios::binary);
+    if (!st) {
+      std::fprintf(stderr, "merit replay: cannot read %s\n", state_path.c_str());
+      return 2;
+    }
+    auto loaded_state = replayer.load_snapshot(st);
+    if (!loaded_state) {
+      std::fprintf(stderr, "merit replay: %s: %s\n", state_path.c_str(), loaded_state.error().message().c_str());
+      return 2;
+    }
+  }
   bool progress = isatty(2) != 0;
   std::int64_t seen = 0;
   replayer.run(*in, csv, [&](std::int64_t, const engine::Operation* op, const engine::ApplyResult* r) {
@@ -76,6 +91,15 @@ int cmd_replay(int argc, char** argv) {
   });
   if (progress && seen >= 1000000) std::fputc('\n', stderr);
   const auto& s = replayer.summary();
+  if (!save_state_path.empty()) {
+    // The snapshot is taken before --as-of advancing, so resuming continues the history exactly.
+    std::ofstream snap(save_state_path, std::ios::binary);
+    if (!snap) {
+      std::fprintf(stderr, "merit replay: cannot write %s\n", save_state_path.c_str());
+      return 2;
+    }
+    replayer.save_snapshot(snap);
+  }
   Instant when = as_of ? *as_of : s.latest.value_or(Instant{});
   replayer.finish(when);
   std::ofstream out_file;
