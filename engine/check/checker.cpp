@@ -111,6 +111,7 @@ const Field* Checker::find_member_field(std::string_view name) const {
 
 ast::Loc path_part_loc(const ast::Expr& e, std::size_t i) {
   ast::Loc loc = e.loc;
+  if (loc.line == 0) return loc;  // a tree built without positions
   for (std::size_t k = 0; k < i && k < e.path.size(); ++k) {
     loc.col += static_cast<std::uint32_t>(e.path[k].size() + 1);
   }

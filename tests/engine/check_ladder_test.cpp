@@ -83,14 +83,33 @@ TEST(CheckValues, DatesAreRealAndRangesInOrder) {
 
 TEST(CheckValues, Schedules) {
   std::string p = kHead +
-                  "campaign a on e every month on day 32 { points += 1 }\n"
                   "campaign b on e every day from 10:00 to 10:00 { points += 1 }\n"
                   "campaign c on e every day from 22:00 to 02:00 { points += 1 }\n";
   EXPECT_EQ(check_text(p),
-            (Lines{err(p, "every month", "value: `every month on day 32`: the day of the month must "
-                                         "be 1 to 31"),
-                   err(p, "every day", "value: `every day from 10:00 to 10:00` is an empty window: "
-                                       "the start is included and the end excluded")}));
+            Lines{err(p, "every day", "value: `every day from 10:00 to 10:00` is an empty window: "
+                                      "the start is included and the end excluded")});
+}
+
+// The .merit parser refuses these already; a tree from elsewhere is checked too.
+TEST(CheckValues, ScheduleValuesInATree) {
+  std::string p = kHead + "campaign a on e every month on day 18 { points += 1 }\n";
+  dsl::ParseOutput out = dsl::parse_program(dsl::Source("t.merit", p));
+  ASSERT_TRUE(out.program);
+  out.program->campaigns[0].every->day = 32;
+  std::vector<std::string> lines;
+  for (const auto& d : check_program(*out.program)) lines.push_back(describe(d));
+  EXPECT_EQ(lines, Lines{err(p, "every month", "value: `every month on day 32`: the day of the "
+                                               "month must be 1 to 31")});
+  out.program->campaigns[0].every->kind = dsl::ast::RecurKind::kDailyHours;
+  out.program->campaigns[0].every->from = "24:00";
+  out.program->campaigns[0].every->to = "10:60";
+  lines.clear();
+  for (const auto& d : check_program(*out.program)) lines.push_back(describe(d));
+  EXPECT_EQ(lines,
+            (Lines{err(p, "every month", "value: `24:00` is not a time of day; expected HH:MM from "
+                                         "00:00 to 23:59"),
+                   err(p, "every month", "value: `10:60` is not a time of day; expected HH:MM from "
+                                         "00:00 to 23:59")}));
 }
 
 TEST(CheckValues, AmountsAndDurations) {

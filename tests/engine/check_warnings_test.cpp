@@ -31,7 +31,7 @@ TEST(CheckWarnings, LevelsAboveTheFirstAreUnreachableWithoutGrowth) {
             (Lines{warn(p, "B", "unreachable-level: level `B` can never be reached: nothing in the "
                                 "program awards growth (`growth +=`), so every member stays at "
                                 "`A`"),
-                   warn(p, "C", "unreachable-level: level `C` can never be reached: nothing in the "
+                   warn(p, "C from", "unreachable-level: level `C` can never be reached: nothing in the "
                                 "program awards growth (`growth +=`), so every member stays at "
                                 "`A`")}));
   std::string q = kHead +
@@ -48,7 +48,7 @@ TEST(CheckWarnings, GrowthOnlyInARuleThatNeverFiresReachesNothing) {
             (Lines{warn(p, "B", "unreachable-level: level `B` can never be reached: nothing in the "
                                 "program awards growth (`growth +=`), so every member stays at "
                                 "`A`"),
-                   warn(p, "1 > 2", "never-fires: rule `r` can never fire: its `when` is always "
+                   warn(p, "> 2", "never-fires: rule `r` can never fire: its `when` is always "
                                     "false")}));
 }
 
@@ -65,13 +65,13 @@ TEST(CheckWarnings, ConstantFalseConditions) {
   EXPECT_EQ(check_text(p),
             (Lines{warn(p, "false {", "never-fires: rule `r1` can never fire: its `when` is always "
                                       "false"),
-                   warn(p, "2 * 3", "never-fires: rule `r2` can never fire: its `when` is always "
+                   warn(p, "and event.amount > 0", "never-fires: rule `r2` can never fire: its `when` is always "
                                     "false"),
-                   warn(p, "level < A", "never-fires: rule `r3` can never fire: its `when` is "
+                   warn(p, "< A", "never-fires: rule `r3` can never fire: its `when` is "
                                         "always false"),
-                   warn(p, "none == none", "never-fires: rule `r4` can never fire: its `when` is "
+                   warn(p, "or not", "never-fires: rule `r4` can never fire: its `when` is "
                                            "always false"),
-                   warn(p, "\"a\"", "never-fires: task `t1` can never progress: its `when` is "
+                   warn(p, "== \"b\"", "never-fires: task `t1` can never progress: its `when` is "
                                     "always false")}));
 }
 
