@@ -91,10 +91,15 @@ bool looks_like_declaration(std::string_view text, std::size_t p) {
   if (e == p) return false;
   std::string_view w = text.substr(p, e - p);
   const auto& kws = declaration_keywords();
-  if (std::find(kws.begin(), kws.end(), w) == kws.end()) return false;
   std::size_t n = e;
   while (n < text.size() && (text[n] == ' ' || text[n] == '\t')) ++n;
   if (n >= text.size()) return false;
+  if (std::find(kws.begin(), kws.end(), w) == kws.end()) {
+    // A misspelt keyword at the start of an unindented line (`ruel x on ...`) is a declaration
+    // too, so that its own "did you mean" is reported. `level` lines belong to `levels`.
+    bool unindented = p == 0 || text[p - 1] == '\n';
+    return unindented && w != "level" && is_word_start(text[n]) && nearest(w, kws).has_value();
+  }
   if (w == "points" || w == "growth" || w == "member") return text[n] == '{' || text[n] == '"';
   return is_word_start(text[n]);
 }
