@@ -144,3 +144,75 @@ TEST(CheckValues, StatementDurations) {
 
 }  // namespace
 }  // namespace merit::engine::check_test
+
+namespace merit::engine::check_test {
+namespace {
+
+std::vector<std::string> check_tree(const dsl::ast::Program& p) {
+  std::vector<std::string> lines;
+  for (const auto& d : check_program(p)) lines.push_back(describe(d));
+  return lines;
+}
+
+dsl::ast::Program parse_ok(const std::string& text) {
+  dsl::ParseOutput out = dsl::parse_program(dsl::Source("t.merit", text));
+  EXPECT_TRUE(out.program) << text;
+  return out.program ? *out.program : dsl::ast::Program{};
+}
+
+TEST(CheckLadder, EmptyLadder) {
+  std::string p = kHead + "levels by growth { level A from 0 }\n";
+  auto tree = parse_ok(p);
+  tree.levels->levels.clear();
+  EXPECT_EQ(check_tree(tree), std::vector<std::string>{err(p, "levels", "ladder: `levels` needs at "
+                                                                        "least one level; the "
+                                                                        "lowest is `from 0`")});
+}
+
+TEST(CheckLadder, ReservedLevelNamesAndRepeatedAttributes) {
+  std::string p = kHead + "levels by growth { level A from 0 { x 1; x 2 } level B from 5 }\n";
+  auto tree = parse_ok(p);
+  EXPECT_EQ(check_tree(tree),
+            std::vector<std::string>{err(p, "x 2", "duplicate: level `A` sets attribute `x` twice")});
+  tree.levels->levels[0].attributes.clear();
+  tree.levels->levels[1].id.name = "now";
+  tree.levels->levels[1].keep = -1;
+  tree.levels->by = "points";
+  EXPECT_EQ(check_tree(tree),
+            (std::vector<std::string>{
+                err(p, "levels", "ladder: levels are qualified `by growth`; `by points` is not "
+                                 "supported"),
+                err(p, "level B", "ladder: level `now`: `keep` cannot be negative, not -1"),
+                err(p, "B", "reserved: a level cannot be called `now`: in expressions `now` means "
+                            "the event's time")}));
+}
+
+TEST(CheckValues, PeriodsStockAndClausesInATree) {
+  std::string p = kHead +
+                  "privilege p quota 4 per month\n"
+                  "reward w cost 10 points stock 5\n"
+                  "card plus lasts 1 year { grant p }\n"
+                  "rule s on e { points -= 1 }\n";
+  auto tree = parse_ok(p);
+  tree.privileges[0].quota->period = dsl::ast::Period::kMember;
+  tree.rewards[0].stock = -1;
+  tree.cards[0].lasts.count = 0;
+  tree.rules[1].body[0].pending = dsl::ast::Duration{7, dsl::ast::Unit::kDay, {}};
+  EXPECT_EQ(check_tree(tree),
+            (std::vector<std::string>{
+                err(p, "4 per month", "value: a privilege quota is per day, week, month or year; "
+                                      "`per member` is for reward limits"),
+                err(p, "reward", "value: reward `w`: the stock cannot be negative"),
+                err(p, "1 year", "value: `lasts` must be at least 1 year, not 0"),
+                err(p, "points -= 1", "misplaced-clause: `expire` and `pending` apply only to "
+                                      "`points +=` (a new lot)")}));
+}
+
+TEST(CheckValues, SumGoalTargetIsPositive) {
+  std::string p = kHead + "task t on e sum event.n reaches 0 { points += 1 }\n";
+  EXPECT_EQ(check_text(p), std::vector<std::string>{err(p, "0 {", "value: task `t`: `reaches` needs "
+                                                                  "a number above 0")});
+}
+
+}  // namespace
+}  // namespace merit::engine::check_test

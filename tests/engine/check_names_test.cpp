@@ -47,6 +47,25 @@ TEST(CheckClean, ConformanceProgramsHaveNoDiagnostics) {
   EXPECT_GE(checked, 6);
 }
 
+// The example programs of rulesets/ (both syntaxes) have no errors and no warnings.
+TEST(CheckClean, RulesetProgramsHaveNoDiagnostics) {
+  namespace fs = std::filesystem;
+  int checked = 0;
+  for (const auto& dir : fs::directory_iterator(testing::source_dir() + "/rulesets")) {
+    for (const char* name : {"program.merit", "program.merit.yaml"}) {
+      fs::path path = dir.path() / name;
+      if (!fs::exists(path)) continue;
+      dsl::ParseOutput out = dsl::parse_file(path.string());
+      ASSERT_TRUE(out.program) << path;
+      std::vector<std::string> lines;
+      for (const auto& d : check_program(*out.program)) lines.push_back(describe(d));
+      EXPECT_EQ(lines, Lines{}) << path;
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 2);
+}
+
 // Generated trees with names that do not resolve: the checker reports, never crashes, and every
 // diagnostic is complete.
 TEST(CheckClean, GeneratedProgramsGiveCompleteDiagnostics) {
@@ -366,6 +385,47 @@ TEST(CheckNames, WrongFirstNameOfAPath) {
                                              "event's fields are read as `event.amount`; another "
                                              "event's history through count(), sum(), last() or "
                                              "first()")}));
+}
+
+}  // namespace
+}  // namespace merit::engine::check_test
+
+namespace merit::engine::check_test {
+namespace {
+
+TEST(CheckNames, IncompleteAndOverlongPaths) {
+  std::string p = kPrelude +
+                  "rule r on purchase when event { points += 1 }\n"
+                  "rule s on purchase when event.amount.cents > 1 { points += 1 }\n";
+  EXPECT_EQ(check_text(p),
+            (std::vector<std::string>{
+                err(p, "event {", "unknown-name: `event` needs a name after it: `event.NAME`"),
+                err(p, "event.amount.cents", "unknown-name: `event.amount.cents` is not a name; "
+                                             "expected event.FIELD, member.ATTRIBUTE, "
+                                             "level.ATTRIBUTE or segment.ID")}));
+}
+
+TEST(CheckNames, AggregatesReadDeclaredEventsAndSumNumbers) {
+  std::string p = kPrelude +
+                  "segment a when count(level_up within 30 days) > 1\n"
+                  "segment b when sum(purchase.category within 30 days) > 1\n"
+                  "rule r on purchase when segment.a or segment.b { points += 1 }\n";
+  EXPECT_EQ(check_text(p),
+            (std::vector<std::string>{
+                err(p, "level_up", "pseudo-event: `count()` reads the member's own declared "
+                                   "events; `level_up` is raised by the engine"),
+                err(p, "category within", "type-mismatch: `sum` adds up numbers; "
+                                          "`purchase.category` is string")}));
+}
+
+TEST(CheckNames, ReservedLevelName) {
+  std::string p =
+      "program t { timezone \"UTC\" currency \"CNY\" }\n"
+      "levels by growth { level level from 0 }\n";
+  EXPECT_EQ(check_text(p),
+            std::vector<std::string>{err(p, "level from", "reserved: a level cannot be called "
+                                                          "`level`: in expressions `level` means "
+                                                          "the member's level")});
 }
 
 }  // namespace
