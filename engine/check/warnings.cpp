@@ -255,16 +255,21 @@ std::optional<int> minute_of(std::string_view hhmm) {
   return h * 60 + m;
 }
 
-bool active_on(const Multiplier& m, LocalDate d) {
-  if (m.from && d < *m.from) return false;
-  if (m.to && d > *m.to) return false;
+// Whether the recurring part of a schedule holds on a day with this day of month and weekday
+// (0 = Monday).
+bool recurs_on(const Multiplier& m, int day_of_month, int day_of_week) {
   if (!m.every) return true;
   switch (m.every->kind) {
-    case ast::RecurKind::kMonthDay: return to_civil(d).day == m.every->day;
-    case ast::RecurKind::kWeekday: return weekday(d) == static_cast<int>(m.every->weekday);
+    case ast::RecurKind::kMonthDay: return day_of_month == m.every->day;
+    case ast::RecurKind::kWeekday: return day_of_week == static_cast<int>(m.every->weekday);
     case ast::RecurKind::kDailyHours: return true;
   }
   return true;
+}
+
+bool active_on(const Multiplier& m, LocalDate d) {
+  if (m.from && (d < *m.from || d > *m.to)) return false;
+  return recurs_on(m, to_civil(d).day, weekday(d));
 }
 
 bool active_at(const Multiplier& m, int minute) {
@@ -317,54 +322,77 @@ std::string names_of(const Checker& c, const std::vector<std::size_t>& set) {
   return out;
 }
 
+// Every set of >= 2 campaigns of `group` that can be active at one moment, with the product of
+// their factors, when that product is above 4. A moment is a day and a minute: the largest set
+// of a day is active at minute 0 or at the start of one of the daily windows.
+void stacking_sets(const std::vector<const Multiplier*>& group, int which,
+                   std::map<std::vector<std::size_t>, Decimal>& found) {
+  std::vector<int> probes{0};
+  for (const Multiplier* m : group) {
+    if (m->every && m->every->kind == ast::RecurKind::kDailyHours) probes.push_back(m->from_minute);
+  }
+  auto try_day = [&](auto&& active_that_day) {
+    for (int minute : probes) {
+      std::vector<std::size_t> set;
+      Decimal product = Decimal::from_int(1);
+      for (const Multiplier* m : group) {
+        if (!active_that_day(*m) || !active_at(*m, minute)) continue;
+        set.push_back(m->campaign);
+        if (!Decimal::mul(product, *m->factor[which], product)) {
+          product = Decimal::from_int(1'000'000);
+        }
+      }
+      if (set.size() >= 2 && product > Decimal::from_int(4)) found.emplace(set, product);
+    }
+  };
+  // Schedules without `during` recur forever, so every (day of month, weekday) pair happens;
+  // trying each pair once stands for all of their days.
+  for (int dom = 1; dom <= 31; ++dom) {
+    for (int dow = 0; dow < 7; ++dow) {
+      try_day([&](const Multiplier& m) { return !m.from && recurs_on(m, dom, dow); });
+    }
+  }
+  // A campaign with `during` is tried on its own days (the first ten years of them), with every
+  // other campaign as it is on those days.
+  for (const Multiplier* bounded : group) {
+    if (!bounded->from) continue;
+    LocalDate last = std::min(*bounded->to, LocalDate{bounded->from->days + 3660});
+    for (LocalDate d = *bounded->from; d <= last; d.days++) {
+      try_day([&](const Multiplier& m) { return active_on(m, d); });
+    }
+  }
+}
+
 void check_stacking(Checker& c) {
   std::vector<Multiplier> all;
   for (std::size_t i = 0; i < c.program.campaigns.size(); ++i) {
     if (auto m = multiplier_of(c, i)) all.push_back(*m);
   }
   if (all.size() < 2) return;
-  // The days to try: 28 years hold every (day of month, weekday) pair, plus every `during` range
-  // (its first 10 years), so a bounded schedule is tried on its own days.
-  std::vector<std::pair<LocalDate, LocalDate>> spans{{from_civil(2001, 1, 1), from_civil(2028, 12, 31)}};
-  for (const Multiplier& m : all) {
-    if (m.from) spans.push_back({*m.from, std::min(*m.to, LocalDate{m.from->days + 3660})});
-  }
-  // For points and for growth: every set of >= 2 campaigns active together whose product > 4,
-  // with that product. Keyed by the set, so a set found on several events is reported once.
   for (int which = 0; which < 2; ++which) {
+    // Keyed by the set, so a set found on several events is reported once (on the first).
     std::map<std::vector<std::size_t>, std::pair<Decimal, std::string>> found;
+    std::set<std::vector<std::size_t>> groups_seen;
     for (const std::string& event : c.declared_events) {
       std::vector<const Multiplier*> group;
+      std::vector<std::size_t> key;
       for (const Multiplier& m : all) {
         const ast::CampaignDecl& k = c.program.campaigns[m.campaign];
-        if (m.factor[which] && (!k.on || k.on->name == event)) group.push_back(&m);
-      }
-      if (group.size() < 2) continue;
-      std::vector<int> probes{0};
-      for (const Multiplier* m : group) probes.push_back(m->from_minute);
-      for (const auto& [first, last] : spans) {
-        for (LocalDate d = first; d <= last; d.days++) {
-          for (int minute : probes) {
-            std::vector<std::size_t> set;
-            Decimal product = Decimal::from_int(1);
-            for (const Multiplier* m : group) {
-              if (!active_on(*m, d) || !active_at(*m, minute)) continue;
-              set.push_back(m->campaign);
-              if (!Decimal::mul(product, *m->factor[which], product)) {
-                product = Decimal::from_int(1'000'000);
-              }
-            }
-            if (set.size() >= 2 && product > Decimal::from_int(4) && found.count(set) == 0) {
-              found.emplace(set, std::make_pair(product, event));
-            }
-          }
+        if (m.factor[which] && (!k.on || k.on->name == event)) {
+          group.push_back(&m);
+          key.push_back(m.campaign);
         }
       }
+      if (group.size() < 2 || !groups_seen.insert(key).second) continue;
+      std::map<std::vector<std::size_t>, Decimal> sets;
+      stacking_sets(group, which, sets);
+      for (const auto& [set, product] : sets) found.emplace(set, std::make_pair(product, event));
     }
     // Report the largest sets only: a subset of a reported set says nothing new.
     for (const auto& [set, info] : found) {
       bool subset = false;
-      for (const auto& [other, unused] : found) {
+      for (const auto& entry : found) {
+        const auto& other = entry.first;
         if (other.size() > set.size() &&
             std::includes(other.begin(), other.end(), set.begin(), set.end())) {
           subset = true;

@@ -210,3 +210,25 @@ TEST(CheckWarnings, UnusedSegmentsAndPrivileges) {
 
 }  // namespace
 }  // namespace merit::engine::check_test
+
+namespace merit::engine::check_test {
+namespace {
+
+// Many campaigns on many events stay quick to check: 40 campaigns x1.01 never pass x4 together
+// (1.01^40 is about 1.49), so no warning, whatever the schedules.
+TEST(CheckWarnings, ManyCampaignsNoStacking) {
+  std::string p = "program t { timezone \"UTC\" currency \"CNY\" }\n";
+  for (int e = 0; e < 10; ++e) p += fmt::format("event e{} {{ amount: money }}\n", e);
+  for (int k = 0; k < 40; ++k) {
+    std::string schedule = k % 4 == 0   ? fmt::format("every month on day {}", k % 28 + 1)
+                           : k % 4 == 1 ? "every friday"
+                           : k % 4 == 2 ? fmt::format("every day from {:02}:00 to {:02}:30", k % 24, k % 24)
+                                        : fmt::format("during 2026-01-{:02} .. 2026-12-31", k % 28 + 1);
+    std::string on = k % 2 == 0 ? fmt::format("on e{} ", k % 10) : "";
+    p += fmt::format("campaign c{} {}{} {{ points *= 1.01 }}\n", k, on, schedule);
+  }
+  EXPECT_EQ(check_text(p), Lines{});
+}
+
+}  // namespace
+}  // namespace merit::engine::check_test
