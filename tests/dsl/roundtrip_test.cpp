@@ -108,7 +108,10 @@ void check_folder(const std::string& root) {
   }
 }
 
-TEST(RoundTrip, ConformancePrograms) { check_folder(testing::shared_dir() + "/conformance"); }
+TEST(RoundTrip, ConformancePrograms) {
+  ASSERT_FALSE(merit_files(testing::shared_dir() + "/conformance").empty());
+  check_folder(testing::shared_dir() + "/conformance");
+}
 
 TEST(RoundTrip, Rulesets) { check_folder(testing::source_dir() + "/rulesets"); }
 
