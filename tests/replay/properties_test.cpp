@@ -122,7 +122,9 @@ TEST_P(Properties, LedgerAddsUpToTheBalances) {
       std::int64_t expiring = 0;
       for (const auto& [day, amount] : v.expiring) expiring += amount;
       EXPECT_EQ(expiring + never - m.debt, v.available) << id;
-      if (!plan->allow_negative) EXPECT_GE(v.available, 0) << id;
+      if (!plan->allow_negative) {
+        EXPECT_GE(v.available, 0) << id;
+      }
     }
   }
 }
@@ -200,8 +202,8 @@ TEST_P(Properties, YamlTwinGivesTheSameBytes) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Examples, Properties, ::testing::ValuesIn(example_programs()),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           return fs::path(info.param).parent_path().filename().string();
+                         [](const ::testing::TestParamInfo<std::string>& param) {
+                           return fs::path(param.param).parent_path().filename().string();
                          });
 
 }  // namespace
