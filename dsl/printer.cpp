@@ -536,6 +536,16 @@ bool looks_like_non_string(std::string_view s) {
   return l.find(' ') == std::string::npos;
 }
 
+// The byte length of a character at s[i] that a YAML reader takes for a line break or a byte order
+// mark (NEL U+0085, LS U+2028, PS U+2029, BOM U+FEFF); 0 for anything else.
+std::size_t yaml_break_length(std::string_view s, std::size_t i) {
+  auto at = [&](std::size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0; };
+  if (at(0) == 0xC2 && at(1) == 0x85) return 2;
+  if (at(0) == 0xE2 && at(1) == 0x80 && (at(2) == 0xA8 || at(2) == 0xA9)) return 3;
+  if (at(0) == 0xEF && at(1) == 0xBB && at(2) == 0xBF) return 3;
+  return 0;
+}
+
 // A scalar as YAML text: plain when a reader gets back exactly `s` as a string, else single-quoted,
 // or double-quoted when it holds control characters. `flow`: it sits inside `{ }` or `[ ]`.
 std::string yaml_scalar(std::string_view s, bool flow = false, bool force_quotes = false) {
@@ -544,18 +554,25 @@ std::string yaml_scalar(std::string_view s, bool flow = false, bool force_quotes
   bool control = false;
   for (std::size_t i = 0; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x20 || c == 0x7f) control = true;
+    if (c < 0x20 || c == 0x7f || yaml_break_length(s, i)) control = true;
     if (c == ':' && (i + 1 == s.size() || s[i + 1] == ' ' || (flow && s[i + 1] == ','))) plain = false;
     if (c == '#' && i > 0 && s[i - 1] == ' ') plain = false;
     if (flow && (c == ',' || c == '[' || c == ']' || c == '{' || c == '}')) plain = false;
   }
-  // `-` and `?` and `:` may start a plain scalar when followed by a non-space, but keep it simple.
   if (control) {
     std::string out = "\"";
     static const char kHex[] = "0123456789ABCDEF";
-    for (char ch : s) {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      char ch = s[i];
       unsigned char c = static_cast<unsigned char>(ch);
-      if (ch == '"' || ch == '\\') {
+      if (std::size_t n = yaml_break_length(s, i)) {
+        std::string_view bytes = s.substr(i, n);
+        out += bytes == "\xC2\x85"       ? "\\u0085"
+               : bytes == "\xE2\x80\xA8" ? "\\u2028"
+               : bytes == "\xE2\x80\xA9" ? "\\u2029"
+                                         : "\\uFEFF";
+        i += n - 1;
+      } else if (ch == '"' || ch == '\\') {
         out += '\\';
         out += ch;
       } else if (ch == '\n') {

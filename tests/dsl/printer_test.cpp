@@ -586,6 +586,9 @@ TEST(PrintYaml, QuotesScalarsThatYamlWouldMisread) {
   EXPECT_EQ(name_line("100%"), "100%");
   EXPECT_EQ(name_line("%x"), "'%x'");
   EXPECT_EQ(name_line("@home"), "'@home'");
+  // Characters a YAML reader takes for line breaks or a byte order mark are escaped.
+  EXPECT_EQ(name_line("a\u2028b"), "\"a\\u2028b\"");
+  EXPECT_EQ(name_line("a\u0085b\uFEFF"), "\"a\\u0085b\\uFEFF\"");
 }
 
 TEST(PrintExpression, UsesTheFewestParentheses) {

@@ -244,7 +244,8 @@ class Gen {
         "back\\slash", "# not a comment", "key: value", "yes", "no", "on", "off", "null", "~",
         "123", "1.5", "-dash", "'single'", " leading space", "trailing space ", "{brace}",
         "[list]", "a, b", "100%", "café", "emoji 🎉", "", "true", "2026-01-01", "@at", "`tick`",
-        "&amp", "*star", "!bang", "|pipe", ">gt", "?q", "x:y", "tab\tless"};
+        "&amp", "*star", "!bang", "|pipe", ">gt", "?q", "x:y", "tab\tless", "line\u2028sep", "nel\u0085x",
+        "\uFEFFbom"};
     std::string s = pick(kPieces);
     if (s.find('\t') != std::string::npos) s = "tabless";  // no control characters in .merit strings
     if (chance(3) == 0) s += " " + pick(kPieces);
