@@ -5,17 +5,16 @@
 #include <date/tz.h>
 
 #include <chrono>
+#include <algorithm>
 #include <exception>
+#include <limits>
 
 namespace merit {
 
 namespace {
 
 using Ms = std::chrono::milliseconds;
-using SysMs = std::chrono::time_point<std::chrono::system_clock, Ms>;
-using LocalMs = date::local_time<Ms>;
 
-const date::time_zone* tz_of(const void* p) { return static_cast<const date::time_zone*>(p); }
 
 bool parse_uint(std::string_view s, std::size_t pos, std::size_t n, int& out) {
   if (pos + n > s.size()) return false;
@@ -82,22 +81,45 @@ Result<Zone> Zone::find(std::string_view name) {
   Zone z;
   z.name_ = std::string(name);
   if (name == "UTC" || name == "Etc/UTC") return z;
+  const date::time_zone* tz = nullptr;
   try {
-    z.tz_ = date::locate_zone(z.name_);
+    tz = date::locate_zone(z.name_);
   } catch (const std::exception&) {
     return Error::invalid_argument("unknown time zone \"" + z.name_ +
                                    "\"; expected an IANA name such as \"Asia/Shanghai\"");
   }
+  auto table = std::make_shared<Transitions>();
+  // Walk the zone's offset periods from 1900 to 2200 once; later lookups never touch tzdata.
+  auto t = date::sys_seconds{date::sys_days{date::year{1900} / 1 / 1}};
+  const auto end = date::sys_seconds{date::sys_days{date::year{2200} / 1 / 1}};
+  table->starts.push_back(std::numeric_limits<std::int64_t>::min());
+  table->offsets.push_back(
+      std::chrono::duration_cast<Ms>(tz->get_info(t).offset).count());
+  while (t < end) {
+    auto info = tz->get_info(t);
+    if (info.end <= t) break;
+    t = std::chrono::time_point_cast<std::chrono::seconds>(info.end);
+    if (t >= end) break;
+    auto next = tz->get_info(t);
+    std::int64_t off = std::chrono::duration_cast<Ms>(next.offset).count();
+    if (off == table->offsets.back()) continue;  // only the abbreviation or DST flag changed
+    table->starts.push_back(std::chrono::duration_cast<Ms>(t.time_since_epoch()).count());
+    table->offsets.push_back(off);
+  }
+  z.table_ = std::move(table);
   return z;
 }
 
 Zone Zone::utc() { return Zone{}; }
 
-std::int64_t Zone::local_ms(Instant t) const {
-  if (tz_ == nullptr) return t.ms;
-  auto info = tz_of(tz_)->get_info(SysMs{Ms{t.ms}});
-  return t.ms + std::chrono::duration_cast<Ms>(info.offset).count();
+std::int64_t Zone::offset_at(std::int64_t utc_ms) const {
+  if (!table_) return 0;
+  const auto& s = table_->starts;
+  auto it = std::upper_bound(s.begin(), s.end(), utc_ms);
+  return table_->offsets[static_cast<std::size_t>(it - s.begin()) - 1];
 }
+
+std::int64_t Zone::local_ms(Instant t) const { return t.ms + offset_at(t.ms); }
 
 static std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   std::int64_t q = a / b;
@@ -115,18 +137,29 @@ int Zone::minute_of_day(Instant t) const {
 }
 
 Instant Zone::from_local_ms(std::int64_t lms) const {
-  if (tz_ == nullptr) return Instant{lms};
-  LocalMs lt{Ms{lms}};
-  auto info = tz_of(tz_)->get_info(lt);
-  switch (info.result) {
-    case date::local_info::unique:
-    case date::local_info::ambiguous:
-      return Instant{lms - std::chrono::duration_cast<Ms>(info.first.offset).count()};
-    case date::local_info::nonexistent:
-      // The wall-clock time falls in a gap: the first instant after the gap.
-      return Instant{std::chrono::duration_cast<Ms>(info.second.begin.time_since_epoch()).count()};
+  if (!table_) return Instant{lms};
+  const auto& s = table_->starts;
+  const auto& o = table_->offsets;
+  // A wall-clock time maps to utc = local - offset for each period whose range holds it: one
+  // (unique), two (a repeated hour: take the earliest) or none (a skipped hour: the instant the
+  // gap ends). Only the periods around local - offset(local) can qualify.
+  std::int64_t guess = lms - offset_at(lms);
+  auto idx = static_cast<std::size_t>(std::upper_bound(s.begin(), s.end(), guess) - s.begin()) - 1;
+  std::size_t lo = idx > 0 ? idx - 1 : 0;
+  std::size_t hi = std::min(idx + 1, s.size() - 1);
+  std::optional<std::int64_t> best;
+  for (std::size_t i = lo; i <= hi; ++i) {
+    std::int64_t utc = lms - o[i];
+    bool after_start = i == 0 || utc >= s[i];
+    bool before_end = i + 1 >= s.size() || utc < s[i + 1];
+    if (after_start && before_end && (!best || utc < *best)) best = utc;
   }
-  return Instant{lms};
+  if (best) return Instant{*best};
+  // In a gap: the first instant after it is the start of the period that skipped the hour.
+  for (std::size_t i = lo + 1; i <= hi; ++i) {
+    if (lms - o[i] < s[i]) return Instant{s[i]};
+  }
+  return Instant{guess};
 }
 
 Instant Zone::start_of(LocalDate d) const {

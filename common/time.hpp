@@ -5,6 +5,8 @@
 
 #include <compare>
 #include <cstdint>
+#include <memory>
+#include <vector>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,6 +53,8 @@ std::string format_date(LocalDate d);
 enum class CalendarUnit : std::uint8_t { kHour, kDay, kWeek, kMonth, kYear };
 
 // An IANA time zone. Cheap to copy. Thread-safe (the zone data is immutable once loaded).
+// Offsets come from a table of the zone's transitions (1900-2200) built once by find(), so
+// conversions on the evaluation path are a binary search with no allocation.
 class Zone {
  public:
   // "UTC" or an IANA name ("Asia/Shanghai"); an unknown name is kInvalidArgument naming it.
@@ -75,8 +79,14 @@ class Zone {
   Instant add(Instant t, std::int64_t n, CalendarUnit unit) const;
 
  private:
+  struct Transitions {
+    std::vector<std::int64_t> starts;   // ms: instant each offset begins, ascending
+    std::vector<std::int64_t> offsets;  // ms: local - UTC from starts[i] on
+  };
+  std::int64_t offset_at(std::int64_t utc_ms) const;
+
   std::string name_ = "UTC";
-  const void* tz_ = nullptr;  // date::time_zone*, null for UTC
+  std::shared_ptr<const Transitions> table_;  // null for UTC
 };
 
 // Parses an ISO 8601 instant: "2026-01-10T15:00:00Z", "2026-11-18T10:15:00+08:00",

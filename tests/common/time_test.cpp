@@ -56,3 +56,34 @@ TEST(Time, UnknownZoneIsAnErrorNamingIt) {
 
 }  // namespace
 }  // namespace merit
+
+namespace merit {
+namespace {
+
+TEST(Time, WallClockInADaylightSavingGapMapsToTheEndOfTheGap) {
+  auto ny = *Zone::find("America/New_York");
+  // 02:30 does not exist on 2026-03-08 in New York: clocks jump from 02:00 EST to 03:00 EDT.
+  EXPECT_EQ(format_instant(*parse_instant("2026-03-08T02:30", ny)), "2026-03-08T07:00:00Z");
+  // 01:30 happens twice on 2026-11-01: the earlier (EDT) instant is taken.
+  EXPECT_EQ(format_instant(*parse_instant("2026-11-01T01:30", ny)), "2026-11-01T05:30:00Z");
+  EXPECT_EQ(format_instant(ny.start_of(*parse_date("2026-03-08"))), "2026-03-08T05:00:00Z");
+}
+
+TEST(Time, TransitionTableAgreesWithLocalArithmeticAcrossZones) {
+  // Round trip: every instant's local day and minute map back to a wall-clock time whose instant,
+  // outside repeated hours, is the same instant.
+  for (const char* name : {"Asia/Shanghai", "Europe/London", "America/Sao_Paulo", "Australia/Lord_Howe"}) {
+    auto z = *Zone::find(name);
+    for (std::int64_t t = 1'600'000'000'000; t < 1'900'000'000'000; t += 7'777'777'777) {
+      Instant i{t};
+      Instant back = z.from_local_ms(z.local_ms(i));
+      EXPECT_LE(back.ms, t) << name << " " << format_instant(i);
+      EXPECT_EQ(z.local_ms(back), z.local_ms(i)) << name << " " << format_instant(i);
+    }
+  }
+  auto sh = *Zone::find("Asia/Shanghai");
+  EXPECT_EQ(sh.local_ms(Instant{0}), 8 * kMsPerHour);
+}
+
+}  // namespace
+}  // namespace merit
