@@ -1,0 +1,133 @@
+// The evaluator's contract (engine/eval/evaluator.hpp): a refused operation leaves the member and
+// the shared counters exactly as they were; the same inputs give the same effects and states.
+#include "engine/eval/evaluator.hpp"
+
+#include <gtest/gtest.h>
+
+#include "codec/snapshot.hpp"
+#include "dsl/parse.hpp"
+#include "engine/check/checker.hpp"
+#include "engine/plan/planner.hpp"
+
+namespace merit::engine {
+namespace {
+
+std::shared_ptr<const Plan> plan_of(const std::string& text) {
+  auto parsed = dsl::parse_program(dsl::Source("t.merit", text));
+  EXPECT_TRUE(parsed.program.has_value());
+  if (!parsed.program) return nullptr;
+  auto diags = check_program(*parsed.program);
+  EXPECT_FALSE(dsl::has_errors(diags));
+  auto plan = build_plan(*parsed.program);
+  EXPECT_TRUE(plan.has_value());
+  return plan ? *plan : nullptr;
+}
+
+Operation purchase(const Plan& plan, const char* id, const char* time, const char* amount, const char* qty) {
+  Operation op;
+  op.kind = OpKind::kEvent;
+  op.id = id;
+  op.member = "m";
+  op.time = *parse_instant(time, plan.zone);
+  op.event_type = plan.event_index("purchase");
+  op.fields = {Value::number(*Decimal::parse(amount)), Value::number(*Decimal::parse(qty))};
+  return op;
+}
+
+constexpr const char* kProgram = R"(
+program p { timezone "Asia/Shanghai" currency "CNY" }
+event purchase { amount: money; qty: int }
+points { expire after 30 days }
+levels by growth { level L1 from 0 level L2 from 100 }
+rule unit_price on purchase { points += event.amount / event.qty  growth += event.amount }
+campaign launch on purchase during 2026-01-01 .. 2026-12-31 budget 150 points { points *= 2 }
+reward mug cost 100 points stock 1 limit 1 per member
+)";
+
+TEST(Evaluator, DivisionByZeroRefusesTheEventAndChangesNothing) {
+  auto plan = plan_of(kProgram);
+  ASSERT_TRUE(plan);
+  MemberState m = new_member(*plan, "m");
+  SharedState shared = new_shared(*plan);
+  ApplyResult r;
+  apply(*plan, m, shared, purchase(*plan, "e1", "2026-02-01T10:00", "120", "2"), r);
+  ASSERT_FALSE(r.rejection);
+  std::string member_before = codec::member_snapshot_json(m);
+  std::string shared_before = codec::shared_snapshot_json(shared);
+  apply(*plan, m, shared, purchase(*plan, "e2", "2026-02-02T10:00", "50", "0"), r);
+  ASSERT_TRUE(r.rejection);
+  EXPECT_EQ(r.rejection->code, "evaluation_error");
+  EXPECT_NE(r.rejection->message.find("unit_price"), std::string::npos) << r.rejection->message;
+  EXPECT_NE(r.rejection->message.find("division by zero"), std::string::npos);
+  EXPECT_TRUE(r.effects.empty());
+  EXPECT_EQ(codec::member_snapshot_json(m), member_before);
+  EXPECT_EQ(codec::shared_snapshot_json(shared), shared_before);
+}
+
+TEST(Evaluator, RefusedRedemptionChangesNothingEvenAfterExpiryWasDue) {
+  auto plan = plan_of(kProgram);
+  ASSERT_TRUE(plan);
+  MemberState m = new_member(*plan, "m");
+  SharedState shared = new_shared(*plan);
+  ApplyResult r;
+  apply(*plan, m, shared, purchase(*plan, "e1", "2026-02-01T10:00", "40", "1"), r);  // 40 + 40 campaign
+  ASSERT_FALSE(r.rejection);
+  std::string before = codec::member_snapshot_json(m);
+  Operation redeem;
+  redeem.kind = OpKind::kRedeem;
+  redeem.id = "r1";
+  redeem.member = "m";
+  redeem.reward = plan->reward_index("mug");
+  redeem.time = *parse_instant("2026-04-01T10:00", plan->zone);  // the lot expired on 03-03
+  apply(*plan, m, shared, redeem, r);
+  ASSERT_TRUE(r.rejection);
+  EXPECT_EQ(r.rejection->code, "insufficient_points");
+  EXPECT_EQ(codec::member_snapshot_json(m), before);
+}
+
+TEST(Evaluator, BudgetIsSharedAcrossMembersAndCutsTheCrossingAward) {
+  auto plan = plan_of(kProgram);
+  ASSERT_TRUE(plan);
+  SharedState shared = new_shared(*plan);
+  MemberState a = new_member(*plan, "a"), b = new_member(*plan, "b");
+  ApplyResult r;
+  Operation e = purchase(*plan, "e1", "2026-02-01T10:00", "100", "1");
+  e.member = "a";
+  apply(*plan, a, shared, e, r);  // 100 + 100 campaign
+  e = purchase(*plan, "e2", "2026-02-01T11:00", "100", "1");
+  e.member = "b";
+  apply(*plan, b, shared, e, r);  // 100 + only 50 left of the budget
+  std::int64_t campaign = 0, cut = 0;
+  for (const auto& x : r.effects) {
+    if (x.kind == EffectKind::kPoints && x.cause == Cause::kCampaign) campaign += x.amount;
+    if (x.kind == EffectKind::kBudgetCut) cut += x.amount;
+  }
+  EXPECT_EQ(campaign, 50);
+  EXPECT_EQ(cut, 50);
+  EXPECT_EQ(shared.campaign_awarded[0], 150);
+  EXPECT_EQ(view(*plan, b, e.time).available, 150);
+}
+
+TEST(Evaluator, SameInputsGiveTheSameStatesAndEffects) {
+  auto plan = plan_of(kProgram);
+  ASSERT_TRUE(plan);
+  auto run = [&] {
+    MemberState m = new_member(*plan, "m");
+    SharedState shared = new_shared(*plan);
+    ApplyResult r;
+    std::string trace;
+    const char* times[] = {"2026-01-05T09:00", "2026-01-31T23:59", "2026-03-01T00:00", "2026-03-15T12:00"};
+    int n = 0;
+    for (const char* t : times) {
+      apply(*plan, m, shared, purchase(*plan, ("e" + std::to_string(++n)).c_str(), t, "33.33", "3"), r);
+      for (const auto& e : r.effects) trace += std::to_string(static_cast<int>(e.kind)) + ":" + std::to_string(e.amount) + ",";
+    }
+    return trace + codec::member_snapshot_json(m) + codec::shared_snapshot_json(shared);
+  };
+  std::string first = run();
+  EXPECT_EQ(first, run());
+  EXPECT_NE(first.find("\"level\":1"), std::string::npos) << "growth 4 x 33 = 132 reaches L2";
+}
+
+}  // namespace
+}  // namespace merit::engine
