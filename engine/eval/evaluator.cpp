@@ -84,6 +84,10 @@ bool lot_before(const Lot& a, const Lot& b) {
 // A pseudo-event waiting to be evaluated (§5 step 8).
 struct Pseudo {
   Operation op;  // event_type, time and fields as a real event would have them
+  int level = 0;  // `level` in its rules: the level when it was raised, i.e. before this
+                  // pseudo-event (§4.5): the lowest for join, the level before the event for
+                  // task_done (raised at step 6, before step 7's upgrades), event.from for
+                  // level_up / level_down (the planner reads the field there)
 };
 
 // The work of one operation on one member. Holds references; lives for one apply() call.
@@ -165,6 +169,9 @@ class Run {
   std::int64_t pending_growth_ = 0;      // growth awarded by this event, added at step 7
   std::vector<Pseudo> pseudo_;            // raised, not yet evaluated
   std::uint32_t first_lot_id_ = 0;        // lots with ids >= this were made by this operation
+  std::int32_t prior_cap_period_ = m_.cap_period;  // the cap period before this operation
+  std::int64_t prior_cap_used_ = m_.cap_used;
+  std::vector<std::pair<std::int32_t, std::int64_t>> past_caps_;  // earlier periods touched
 };
 
 // ---- lots -------------------------------------------------------------------------------------
@@ -698,6 +705,8 @@ void Run::raise(int pseudo, Instant t, std::vector<Value> fields) {
   p.op.time = t;
   p.op.member = m_.id;
   p.op.fields = std::move(fields);
+  p.level = (pseudo == kLevelUp || pseudo == kLevelDown) ? static_cast<int>(p.op.fields[0].i)
+                                                          : m_.level;
   pseudo_.push_back(std::move(p));
 }
 
@@ -707,7 +716,7 @@ void Run::pseudo_events() {
   for (std::size_t i = 0; i < pseudo_.size() && i < 10000; ++i) {
     Operation ev = pseudo_[i].op;
     const PlanEvent& pe = plan_.events[static_cast<std::size_t>(ev.event_type)];
-    int level = m_.level;
+    int level = pseudo_[i].level;
     for (int ri : pe.rules) {
       const PlanRule& r = plan_.rules[static_cast<std::size_t>(ri)];
       Ctx ctx{plan_, m_, &ev, ev.time, level, {}};
