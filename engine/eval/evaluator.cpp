@@ -135,6 +135,7 @@ class Run {
   std::int64_t credit(std::int64_t amount, const Award& who, Instant t, std::int64_t expires,
                       std::int64_t available_at, const Decimal& exact, bool budget_checked = false);
   std::int64_t cap_room(Instant t);
+  std::int64_t& cap_used(Instant t);
   void take(std::int64_t amount, Instant t, EffectKind kind, Cause c, int idx);
   void close_lot(const Lot& l);
   void reverse(int event_type, const std::string& key, Instant t, Cause c, int idx);
@@ -209,14 +210,29 @@ std::int64_t Run::lot_expiry(const ExpiryRule& r, Instant t) const {
   return kNever;
 }
 
-std::int64_t Run::cap_room(Instant t) {
-  if (!plan_.cap) return std::numeric_limits<std::int64_t>::max();
+// The points counted toward the cap in t's calendar period. The member keeps only its latest
+// period; an award dated in an earlier one comes from a level_down rule at a review's due time,
+// evaluated at step 8 after the event's own awards (§4.2, §5): it counts in its own period (§4.3),
+// which is either the period the member had before this operation or one with nothing in it.
+std::int64_t& Run::cap_used(Instant t) {
   std::int32_t key = period_key(plan_.cap->period, plan_.zone.date_of(t));
+  if (key < m_.cap_period) {
+    for (auto& [k, used] : past_caps_) {
+      if (k == key) return used;
+    }
+    past_caps_.push_back({key, key == prior_cap_period_ ? prior_cap_used_ : 0});
+    return past_caps_.back().second;
+  }
   if (key != m_.cap_period) {
     m_.cap_period = key;
     m_.cap_used = 0;
   }
-  return std::max<std::int64_t>(0, plan_.cap->amount - m_.cap_used);
+  return m_.cap_used;
+}
+
+std::int64_t Run::cap_room(Instant t) {
+  if (!plan_.cap) return std::numeric_limits<std::int64_t>::max();
+  return std::max<std::int64_t>(0, plan_.cap->amount - cap_used(t));
 }
 
 // Credits an award: the campaign budget cut first (for campaign awards), then the cap; the rest
@@ -243,7 +259,7 @@ std::int64_t Run::credit(std::int64_t amount, const Award& who, Instant t, std::
     amount = room;
   }
   if (amount <= 0) return 0;
-  if (plan_.cap) m_.cap_used += amount;
+  if (plan_.cap) cap_used(t) += amount;
   if (who.cause == Cause::kCampaign) {
     shared_.campaign_awarded[static_cast<std::size_t>(who.index)] += amount;
   }
