@@ -273,6 +273,9 @@ std::int64_t Run::credit(std::int64_t amount, const Award& who, Instant t, std::
     std::int64_t pay = std::min(m_.debt, into_lot);
     m_.debt -= pay;
     into_lot -= pay;
+    // What paid a debt is in no lot, yet a reversal takes back the whole award the ledger recorded
+    // (§4.6 reverse): the record names that part with lot id 0 (lot ids start at 1).
+    if (who.record != nullptr) who.record->lots.push_back({0, pay});
   }
   if (into_lot <= 0) return amount;
   // Awards of one operation with the same expiry and release share a lot.
@@ -364,6 +367,10 @@ void Run::reverse(int event_type, const std::string& key, Instant t, Cause c, in
     rec.reversed = true;
     std::int64_t spent = 0;
     for (const auto& [lot_id, share] : rec.lots) {
+      if (lot_id == 0) {  // it paid a debt: as good as spent, deducted from what is left
+        spent += share;
+        continue;
+      }
       auto it = std::find_if(m_.lots.begin(), m_.lots.end(),
                              [&](const Lot& l) { return l.id == lot_id; });
       if (it != m_.lots.end()) {
