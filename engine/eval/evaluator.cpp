@@ -1105,7 +1105,14 @@ void Run::set(const Operation& op) {
   first_lot_id_ = m_.next_lot_id;
   create(op);
   advance_to(op.time);
+  const int tags_slot = plan_.attribute_index("tags");
   for (const auto& [slot, value] : op.attributes) {
+    // A declared `tags: set<string>` is the member's tag set (§4.6 tag +=, §4.11 member.tags),
+    // so setting it replaces the tags (sorted and unique by the codec) rather than a copy.
+    if (slot == tags_slot && value.kind == Value::Kind::kSet) {
+      m_.tags = value.set;
+      continue;
+    }
     m_.attributes[static_cast<std::size_t>(slot)] = value;
   }
   effect(EffectKind::kSet, Cause::kNone, -1, op.time);

@@ -297,7 +297,9 @@ Result<void> Planner::emit(const ast::Expr& e, const Scope& scope, std::vector<O
         return ok();
       }
       if (head == "member" && path.size() == 2) {
-        if (path[1] == "tags" && plan_.attribute_index("tags") < 0) { push(OpCode::kTags); return ok(); }
+        // `member.tags` is the set `tag +=` / `tag -=` change, declared in `member { }` or not
+        // (§4.6, §4.11; the §4 example declares it): never a separate attribute slot.
+        if (path[1] == "tags") { push(OpCode::kTags); return ok(); }
         if (path[1] == "id") { push(OpCode::kMember); return ok(); }
         int a = plan_.attribute_index(path[1]);
         if (a < 0) return at(e.loc, fmt::format("unknown member attribute `{}`", path[1]));
