@@ -917,15 +917,17 @@ void Run::event(const Operation& op) {
         std::int64_t base = exact.trunc();
         if (exact.units() <= 0) break;
         bool points = s.op == StmtOp::kPointsAdd;
-        std::int64_t expires = 0, avail = 0;
-        if (points) {
-          expires = lot_expiry(s.expire ? *s.expire : plan_.default_expiry, op.time);
-          auto pend = s.pending ? s.pending : plan_.pending;
-          if (pend) avail = plan_.zone.add(op.time, pend->count, pend->unit).ms;
-          credit(base, rule_who, op.time, expires, avail, exact);
-        } else {
-          add_growth(base, op.time, Cause::kRule, in.rule, exact, record);
-        }
+        // §5 step 5: the award is exact × every active multiplier, rounded down once; the rule
+        // keeps its rounded-down base, each multiplying campaign (file order) floor(exact × the
+        // multipliers up to its own) minus what came before. A multiplier below 1 makes that
+        // difference negative, and a ledger entry never is: the cut is taken from the entries
+        // before it (latest first), so the entries still add up to the total.
+        struct Share {
+          int campaign;       // -1: the rule's own base
+          std::int64_t amount;
+          Decimal exact;      // the exact award up to and including this multiplier
+        };
+        std::vector<Share> shares{{-1, base, exact}};
         std::int64_t so_far = base;
         Decimal product = exact;
         for (const auto& a : active) {
@@ -934,12 +936,32 @@ void Run::event(const Operation& op) {
           Decimal next;
           if (!Decimal::mul(product, mul, next)) { error_ = "campaign award out of range"; return; }
           product = next;
-          std::int64_t share = product.trunc() - so_far;
-          so_far += share;
-          if (share <= 0) continue;
-          Award cw{Cause::kCampaign, a.campaign, record};
-          if (points) credit(share, cw, op.time, expires, avail, product);
-          else add_growth(share, op.time, Cause::kCampaign, a.campaign, product, record);
+          std::int64_t upto = std::max<std::int64_t>(0, product.trunc());
+          shares.push_back({a.campaign, upto - so_far, product});
+          so_far = upto;
+        }
+        for (std::size_t k = shares.size() - 1; k > 0; --k) {
+          if (shares[k].amount < 0) {
+            shares[k - 1].amount += shares[k].amount;
+            shares[k].amount = 0;
+          }
+        }
+        std::int64_t expires = 0, avail = 0;
+        if (points) {
+          expires = lot_expiry(s.expire ? *s.expire : plan_.default_expiry, op.time);
+          auto pend = s.pending ? s.pending : plan_.pending;
+          if (pend) avail = plan_.zone.add(op.time, pend->count, pend->unit).ms;
+        }
+        for (const Share& sh : shares) {
+          if (sh.campaign < 0) {
+            if (points) credit(sh.amount, rule_who, op.time, expires, avail, sh.exact);
+            else add_growth(sh.amount, op.time, Cause::kRule, in.rule, sh.exact, record);
+            continue;
+          }
+          if (sh.amount <= 0) continue;
+          Award cw{Cause::kCampaign, sh.campaign, record};
+          if (points) credit(sh.amount, cw, op.time, expires, avail, sh.exact);
+          else add_growth(sh.amount, op.time, Cause::kCampaign, sh.campaign, sh.exact, record);
         }
         break;
       }
