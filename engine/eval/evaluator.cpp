@@ -1116,7 +1116,11 @@ void Run::use(const Operation& op) {
     }
   }
   if (e == nullptr) {
-    if (!eligible) return refuse("not_eligible", "member " + op.member + " does not have privilege " + p.id);
+    // Only a `for` that does not hold makes a member ineligible; a privilege without `for` and
+    // `quota` lives on granted uses, and having used them all is "none left" (§4.9).
+    if (!eligible && !p.for_.empty()) {
+      return refuse("not_eligible", "member " + op.member + " does not have privilege " + p.id);
+    }
     return refuse("no_uses_left", "privilege " + p.id + ": no uses left this period for member " + op.member);
   }
   e->a = op.privilege;
