@@ -169,6 +169,14 @@ class Run {
   std::string error_;
   std::int64_t pending_growth_ = 0;      // growth awarded by this event, added at step 7
   std::vector<Pseudo> pseudo_;            // raised, not yet evaluated
+  struct DeferredTag {
+    bool add;
+    std::string tag;
+    Instant at;
+    Award who;
+  };
+  bool defer_tags_ = false;               // inside the rules of one pseudo-event
+  std::vector<DeferredTag> deferred_tags_;
   std::uint32_t first_lot_id_ = 0;        // lots with ids >= this were made by this operation
   std::int32_t prior_cap_period_ = m_.cap_period;  // the cap period before this operation
   std::int64_t prior_cap_used_ = m_.cap_used;
@@ -566,7 +574,12 @@ void Run::run_stmt(const PlanStmt& s, Ctx& ctx, const Award& who, const Operatio
     }
     case StmtOp::kTagAdd:
     case StmtOp::kTagSub:
-      if (v.kind == Value::Kind::kString) tag(s.op == StmtOp::kTagAdd, v.s, ev.time, who.cause, who.index);
+      if (v.kind != Value::Kind::kString) return;
+      if (defer_tags_) {
+        deferred_tags_.push_back({s.op == StmtOp::kTagAdd, std::string(v.s), ev.time, who});
+      } else {
+        tag(s.op == StmtOp::kTagAdd, v.s, ev.time, who.cause, who.index);
+      }
       return;
     case StmtOp::kReverse: {
       std::string key;
@@ -740,6 +753,10 @@ void Run::pseudo_events() {
     Operation ev = pseudo_[i].op;
     const PlanEvent& pe = plan_.events[static_cast<std::size_t>(ev.event_type)];
     int level = pseudo_[i].level;
+    // One rule never sees another's tags from the same (pseudo-)event (§8 What rules see): tags
+    // are the only state an expression reads that a rule changes, so they are applied after all
+    // the rules of this pseudo-event ran.
+    defer_tags_ = true;
     for (int ri : pe.rules) {
       const PlanRule& r = plan_.rules[static_cast<std::size_t>(ri)];
       Ctx ctx{plan_, m_, &ev, ev.time, level, {}};
@@ -750,6 +767,9 @@ void Run::pseudo_events() {
       run_body(r.body, ctx, Award{Cause::kRule, ri, nullptr}, ev);
       if (!ctx.error.empty()) { error_ = "rule " + r.id + ": " + ctx.error; return; }
     }
+    defer_tags_ = false;
+    for (const auto& d : deferred_tags_) tag(d.add, d.tag, d.at, d.who.cause, d.who.index);
+    deferred_tags_.clear();
     advance_tasks(ev, level, nullptr);
     if (failed()) return;
     settle_growth(ev.time);
