@@ -1196,6 +1196,7 @@ void apply(const Plan& plan, MemberState& member, SharedState& shared, const Ope
   MemberState member_backup;
   SharedState shared_backup;
   bool backup = plan.may_fail || op.kind == OpKind::kRedeem || op.kind == OpKind::kUse;
+  const bool existed = member.exists;
   if (backup) {
     member_backup = member;
     shared_backup = shared;
@@ -1221,6 +1222,10 @@ void apply(const Plan& plan, MemberState& member, SharedState& shared, const Ope
     if (backup) {
       member = std::move(member_backup);
       shared = std::move(shared_backup);
+    } else if (!existed) {
+      // Without a backup (no division: an overflow refused it) a refused first event still must
+      // not create the member (§3 "nothing of it is applied", §8 Members).
+      member = new_member(plan, op.member);
     }
   }
 }
