@@ -2,6 +2,7 @@
 // conformance programs and the §4 example parse, comments are kept, positions are right.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 
@@ -351,6 +352,257 @@ TEST(Points, ReadsEveryClause) {
             ast::ExpiryKind::kEndOfYear);
   EXPECT_EQ(parse_ok(with_header("points { expire never }")).points->expire->kind,
             ast::ExpiryKind::kNever);
+}
+
+
+TEST(Levels, ReadReviewDowngradeKeepAndAttributes) {
+  ast::Program p = parse_ok(with_header(
+      "levels by growth review every 6 months downgrade qualified {\n"
+      "  level A from 0 { points_rate 1; label \"base\" }\n"
+      "  level B \"Gold\" from 100 keep 80\n"
+      "}"));
+  EXPECT_EQ(p.levels->review->kind, ast::ReviewKind::kEvery);
+  EXPECT_EQ(p.levels->review->every.count, 6);
+  EXPECT_EQ(p.levels->review->every.unit, ast::Unit::kMonth);
+  EXPECT_EQ(p.levels->downgrade, ast::Downgrade::kQualified);
+  ASSERT_EQ(p.levels->levels[0].attributes.size(), 2u);
+  EXPECT_EQ(p.levels->levels[0].attributes[1].value.kind, ExprKind::kString);
+  EXPECT_EQ(p.levels->levels[0].attributes[1].value.text, "base");
+  EXPECT_EQ(p.levels->levels[1].keep, 80);
+  EXPECT_EQ(p.levels->levels[1].name, "Gold");
+  EXPECT_FALSE(parse_ok(with_header("levels by growth { level A from 0 }")).levels->review.has_value());
+}
+
+TEST(Statements, ReadEveryKind) {
+  ast::Program p = parse_ok(with_header(
+      "rule r on purchase {\n"
+      "  points += 5 expire at end of year + 1 pending 7 days\n"
+      "  points -= 1; points *= 2; growth -= 3; growth *= 1.5\n"
+      "  grant free_shipping 3 valid 30 days\n"
+      "  grant vip\n"
+      "  tag += \"vip\"  tag -= \"new\"\n"
+      "  if event.amount > 100 { points += 1 } else if event.amount > 50 { points += 2 } else { growth += 1 }\n"
+      "  if x { }\n"
+      "}"));
+  const auto& b = p.rules[0].body;
+  ASSERT_EQ(b.size(), 11u);
+  EXPECT_EQ(b[0].kind, StmtKind::kPointsAdd);
+  EXPECT_EQ(b[0].expire->kind, ast::ExpiryKind::kEndOfYear);
+  EXPECT_EQ(b[0].expire->plus, 1);
+  EXPECT_EQ(b[0].pending->count, 7);
+  EXPECT_EQ(b[1].kind, StmtKind::kPointsSub);
+  EXPECT_EQ(b[2].kind, StmtKind::kPointsMul);
+  EXPECT_EQ(b[3].kind, StmtKind::kGrowthSub);
+  EXPECT_EQ(b[4].kind, StmtKind::kGrowthMul);
+  EXPECT_EQ(b[5].kind, StmtKind::kGrant);
+  EXPECT_EQ(b[5].target.name, "free_shipping");
+  EXPECT_EQ(b[5].count, 3);
+  EXPECT_EQ(b[5].valid->count, 30);
+  EXPECT_FALSE(b[6].count.has_value());
+  EXPECT_FALSE(b[6].valid.has_value());
+  EXPECT_EQ(b[7].kind, StmtKind::kTagAdd);
+  EXPECT_EQ(b[7].value.text, "vip");
+  EXPECT_EQ(b[8].kind, StmtKind::kTagSub);
+  const ast::Stmt& i = b[9];
+  EXPECT_EQ(i.kind, StmtKind::kIf);
+  EXPECT_TRUE(i.has_else);
+  ASSERT_EQ(i.else_body.size(), 1u);
+  EXPECT_EQ(i.else_body[0].kind, StmtKind::kIf);
+  EXPECT_EQ(sexpr(i.else_body[0].value), "(event.amount > 50)");
+  EXPECT_EQ(i.else_body[0].else_body[0].kind, StmtKind::kGrowthAdd);
+  EXPECT_FALSE(b[10].has_else);
+  EXPECT_TRUE(b[10].then_body.empty());
+  EXPECT_EQ(b[10].loc.line, 9u);
+  EXPECT_EQ(b[10].loc.col, 3u);
+}
+
+TEST(Tasks, ReadGoalsAndRepeats) {
+  ast::Program p = parse_ok(with_header(
+      "package pk \"P\" for level >= V2 available 7 days after join during 2026-06-01 .. 2026-06-30\n"
+      "task a on purchase sum event.amount reaches 1000 within 30 days once { points += 1 }\n"
+      "task b \"B\" in pk on signin when true streak 1 day repeat weekly {}\n"
+      "task c on purchase repeat yearly {}\n"
+      "task d on purchase count 2 repeat daily {}\n"));
+  EXPECT_EQ(sexpr(*p.packages[0].for_), "(level >= V2)");
+  EXPECT_EQ(p.packages[0].available_after_join->count, 7);
+  EXPECT_EQ(p.packages[0].during->from, "2026-06-01");
+  EXPECT_EQ(p.packages[0].during->to, "2026-06-30");
+  EXPECT_EQ(p.tasks[0].goal.kind, ast::GoalKind::kSum);
+  EXPECT_EQ(sexpr(p.tasks[0].goal.sum), "event.amount");
+  EXPECT_EQ(p.tasks[0].goal.reaches.text, "1000");
+  EXPECT_EQ(p.tasks[0].goal.within->count, 30);
+  EXPECT_EQ(p.tasks[0].repeat, ast::RepeatKind::kOnce);
+  EXPECT_EQ(p.tasks[1].goal.count, 1);
+  EXPECT_EQ(p.tasks[1].repeat, ast::RepeatKind::kWeekly);
+  EXPECT_EQ(p.tasks[1].repeat_loc.col, 51u);
+  EXPECT_EQ(p.tasks[2].repeat, ast::RepeatKind::kYearly);
+  EXPECT_EQ(p.tasks[3].goal.kind, ast::GoalKind::kCount);
+  EXPECT_FALSE(p.tasks[3].goal.within.has_value());
+  EXPECT_EQ(p.tasks[3].repeat, ast::RepeatKind::kDaily);
+}
+
+TEST(Campaigns, ReadEverySchedule) {
+  ast::Program p = parse_ok(with_header(
+      "campaign a \"A\" during 2026-06-01 .. 2026-06-03 { points *= 2 }\n"
+      "campaign b on purchase every friday during 2026-01-01 .. 2026-03-31 for level >= V2 budget 250 points { points += 10 }\n"
+      "campaign c during 2026-01-01 .. 2026-03-31 every day from 22:00 to 02:00 budget 9 { growth *= 2 }\n"
+      "campaign d every month on day 1 {}\n"));
+  EXPECT_FALSE(p.campaigns[0].on.has_value());
+  EXPECT_FALSE(p.campaigns[0].every.has_value());
+  EXPECT_EQ(p.campaigns[0].during->to, "2026-06-03");
+  EXPECT_EQ(p.campaigns[1].every->kind, ast::RecurKind::kWeekday);
+  EXPECT_EQ(p.campaigns[1].every->weekday, ast::Weekday::kFriday);
+  EXPECT_EQ(p.campaigns[1].during->from, "2026-01-01");
+  EXPECT_EQ(p.campaigns[1].budget, 250);
+  EXPECT_EQ(p.campaigns[1].budget_loc.col, 92u);
+  EXPECT_EQ(sexpr(*p.campaigns[1].for_), "(level >= V2)");
+  EXPECT_EQ(p.campaigns[2].every->kind, ast::RecurKind::kDailyHours);
+  EXPECT_EQ(p.campaigns[2].every->from, "22:00");
+  EXPECT_EQ(p.campaigns[2].every->to, "02:00");
+  EXPECT_EQ(p.campaigns[2].budget, 9);
+  EXPECT_EQ(p.campaigns[3].every->day, 1);
+}
+
+TEST(Rewards, ReadCostStockLimitAndBody) {
+  ast::Program p = parse_ok(with_header(
+      "reward r \"R\" cost 300 points stock 5 limit 2 per member for level >= V2 { grant free_shipping 3 }\n"
+      "reward s cost 1 points\n"
+      "privilege free_shipping\n"
+      "card plus \"PLUS会员\" lasts 1 year { grant free_shipping 4 }\n"
+      "segment vip when \"vip\" in member.tags\n"));
+  EXPECT_EQ(p.rewards[0].limit->period, ast::Period::kMember);
+  EXPECT_EQ(p.rewards[0].limit->amount, 2);
+  EXPECT_EQ(p.rewards[0].stock, 5);
+  EXPECT_EQ(p.rewards[0].cost_loc.col, 19u);
+  ASSERT_EQ(p.rewards[0].body.size(), 1u);
+  EXPECT_EQ(p.rewards[0].body[0].count, 3);
+  EXPECT_TRUE(p.rewards[1].body.empty());
+  EXPECT_FALSE(p.rewards[1].stock.has_value());
+  EXPECT_FALSE(p.privileges[0].for_.has_value());
+  EXPECT_FALSE(p.privileges[0].quota.has_value());
+  EXPECT_EQ(p.cards[0].name, "PLUS会员");
+  EXPECT_EQ(p.cards[0].lasts.unit, ast::Unit::kYear);
+  EXPECT_EQ(p.cards[0].body[0].target.name, "free_shipping");
+  EXPECT_EQ(sexpr(p.segments[0].when), "(\"vip\" in member.tags)");
+}
+
+TEST(Layout, AcceptsOneLineBlocksSemicolonsAndComments) {
+  ast::Program p = parse_ok(
+      "program p { timezone \"UTC\" currency \"CNY\" }\n"
+      "event refund { order_id: string }\n"
+      "event e { a: int; ; b: string; }\n"
+      "rule r on e { points += 1; ; growth += 2 }   # trailing comment, dropped\n"
+      "rule s on e {\n"
+      "  # inside a body, dropped\n"
+      "  points += 1 # also dropped\n"
+      "}\n");
+  EXPECT_EQ(p.program.currency, "CNY");
+  EXPECT_EQ(p.events[1].fields.size(), 2u);
+  EXPECT_EQ(p.rules[0].body.size(), 2u);
+  EXPECT_EQ(p.rules[1].body.size(), 1u);
+  EXPECT_TRUE(p.rules[1].comments.empty());
+}
+
+TEST(Comments, AttachToTheNextDeclarationAndTrailAtTheEnd) {
+  ast::Program p = parse_ok(
+      "# about the program\n"
+      "#\n"
+      "#no space\n"
+      "program p { timezone \"UTC\" }\n"
+      "\n"
+      "# the purchase event\n"
+      "event purchase { amount: money }\n"
+      "privilege a\n"
+      "# above b\n"
+      "privilege b\n"
+      "# the end\n"
+      "#   indented\n");
+  EXPECT_EQ(p.program.comments, (std::vector<std::string>{"about the program", "", "no space"}));
+  EXPECT_EQ(p.events[0].comments, std::vector<std::string>{"the purchase event"});
+  EXPECT_TRUE(p.privileges[0].comments.empty());
+  EXPECT_EQ(p.privileges[1].comments, std::vector<std::string>{"above b"});
+  EXPECT_EQ(p.trailing_comments, (std::vector<std::string>{"the end", "  indented"}));
+}
+
+TEST(Fragments, ShiftPositionsByTheirBase) {
+  // As the YAML loader does for `when: event.amount > 0` whose value starts at line 12, column 11.
+  ExprOutput e = parse_expression(Source("p.merit.yaml", "event.amount > 0", ast::Loc{12, 11}));
+  ASSERT_TRUE(e.value.has_value());
+  EXPECT_EQ(e.value->loc.line, 12u);
+  EXPECT_EQ(e.value->loc.col, 24u);  // the operator
+  EXPECT_EQ(e.value->args[0].loc.col, 11u);
+  EXPECT_EQ(e.value->args[1].loc.col, 26u);
+
+  ExprOutput bad = parse_expression(Source("p.merit.yaml", "event.amount >", ast::Loc{12, 11}));
+  ASSERT_EQ(bad.diagnostics.size(), 1u);
+  EXPECT_FALSE(bad.value.has_value());
+  EXPECT_EQ(bad.diagnostics[0].file, "p.merit.yaml");
+  EXPECT_EQ(bad.diagnostics[0].loc.line, 12u);
+  EXPECT_EQ(bad.diagnostics[0].loc.col, 25u);
+  EXPECT_EQ(bad.diagnostics[0].message, "expected a value after `>`");
+
+  StmtOutput s = parse_statement(Source("y", "points += 200 expire after 30 days", ast::Loc{4, 9}));
+  ASSERT_TRUE(s.value.has_value());
+  EXPECT_EQ(s.value->expire->after.count, 30);
+  EXPECT_EQ(s.value->expire->loc.col, 30u);
+  StmtOutput trailing = parse_statement(Source("y", "points += 1 }", ast::Loc{4, 9}));
+  ASSERT_EQ(trailing.diagnostics.size(), 1u);
+  EXPECT_EQ(trailing.diagnostics[0].message,
+            "unexpected `}` after a statement such as `points += 10`");
+  EXPECT_EQ(trailing.diagnostics[0].loc.col, 21u);
+}
+
+TEST(Fragments, ParseEveryClauseOfTheYamlTwin) {
+  auto src = [](const char* t) { return Source("c", t); };
+  EXPECT_EQ(parse_expiry_clause(src("after 365 days")).value->after.count, 365);
+  EXPECT_EQ(parse_expiry_clause(src("at end of month + 3")).value->plus, 3);
+  EXPECT_EQ(parse_expiry_clause(src("never")).value->kind, ast::ExpiryKind::kNever);
+  EXPECT_EQ(parse_per_period_clause(src("5000 per day")).value->amount, 5000);
+  EXPECT_EQ(parse_per_period_clause(src("1 per member")).value->period, ast::Period::kMember);
+  EXPECT_EQ(parse_duration_clause(src("7 days")).value->count, 7);
+  EXPECT_EQ(parse_goal_clause(src("count 3 within 30 days")).value->within->count, 30);
+  EXPECT_EQ(parse_goal_clause(src("sum event.amount reaches 1000")).value->kind, ast::GoalKind::kSum);
+  EXPECT_EQ(parse_goal_clause(src("streak 7 days")).value->count, 7);
+  EXPECT_EQ(parse_repeat_clause(src("always")).value, ast::RepeatKind::kAlways);
+  EXPECT_EQ(parse_repeat_clause(src("monthly")).value, ast::RepeatKind::kMonthly);
+  EXPECT_EQ(parse_repeat_clause(src("once")).value, ast::RepeatKind::kOnce);
+  EXPECT_EQ(parse_review_clause(src("yearly")).value->kind, ast::ReviewKind::kYearly);
+  EXPECT_EQ(parse_review_clause(src("every 6 months")).value->every.count, 6);
+  EXPECT_EQ(parse_date_range_clause(src("2026-06-01 .. 2026-06-03")).value->to, "2026-06-03");
+  EXPECT_EQ(parse_available_clause(src("30 days after join")).value->count, 30);
+  auto sched = parse_schedule_clause(src("every friday during 2026-01-01 .. 2026-03-31"));
+  ASSERT_TRUE(sched.value.has_value());
+  EXPECT_EQ(sched.value->every->weekday, ast::Weekday::kFriday);
+  EXPECT_EQ(sched.value->during->from, "2026-01-01");
+  EXPECT_EQ(parse_schedule_clause(src("every month on day 18")).value->every->day, 18);
+
+  auto bad = parse_per_period_clause(src("5000 per fortnight"));
+  ASSERT_EQ(bad.diagnostics.size(), 1u);
+  EXPECT_EQ(bad.diagnostics[0].message, "expected `day`, `week`, `month`, `year` or `member` after `per`");
+  EXPECT_EQ(bad.diagnostics[0].loc.col, 10u);
+  auto empty = parse_duration_clause(src(""));
+  ASSERT_EQ(empty.diagnostics.size(), 1u);
+  EXPECT_EQ(empty.diagnostics[0].message, "expected a duration such as `7 days`");
+  auto repeat = parse_repeat_clause(src("sometimes"));
+  ASSERT_EQ(repeat.diagnostics.size(), 1u);
+  EXPECT_EQ(repeat.diagnostics[0].message,
+            "expected `always`, `once`, `daily`, `weekly`, `monthly` or `yearly`");
+}
+
+TEST(Speed, ParsesATenThousandLineProgramQuickly) {
+  std::string text = "program p { timezone \"UTC\" }\nevent purchase { amount: money }\n";
+  for (int i = 0; i < 2500; ++i) {
+    text += "# rule " + std::to_string(i) + "\n";
+    text += "rule r" + std::to_string(i) + " on purchase when event.amount > " + std::to_string(i) + " {\n";
+    text += "  points += floor(event.amount * 1.5) + count(purchase within 30 days)\n";
+    text += "}\n";
+  }
+  auto start = std::chrono::steady_clock::now();
+  ParseOutput out = parse_program(Source("big.merit", text));
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_TRUE(out.program.has_value());
+  EXPECT_EQ(out.program->rules.size(), 2500u);
+  EXPECT_LT(ms, 1000);
 }
 
 }  // namespace
