@@ -2,8 +2,9 @@
 // exact wire form of INTERFACES.md §1 (JSON Lines, in time order) for any program, from its
 // declared events, fields, rewards, privileges and member attributes.
 //
-// The model, all of it seeded and reproducible (same plan and options, same bytes, on any machine
-// with IEEE doubles: the generator uses its own xoshiro256** and only + - * / on doubles):
+// The model, all of it seeded and reproducible (same plan and options, same bytes: the generator
+// draws from its own xoshiro256**, never from std::*_distribution, and calls no libm function, so
+// the bytes do not depend on the standard library):
 //   - member activity is heavy-tailed (weight ~ 1/u, capped: the top 1% of members make ~30% of the
 //     events, the top 10% ~60%); members appear as their first operation comes up;
 //   - a weekly rhythm (more on Saturday and Sunday, busiest evenings, quiet nights), day-to-day noise,

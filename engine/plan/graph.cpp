@@ -617,7 +617,7 @@ std::string to_dot(const Graph& graph, const DotOptions& options) {
     const bool pseudo_rules = std::string_view(c.id) == "pseudo_rules";
     auto member = [&](const GraphNode& n) {
       if (std::find(c.kinds.begin(), c.kinds.end(), n.kind) == c.kinds.end()) return false;
-      if (n.kind == NodeKind::kRule || n.kind == NodeKind::kTask) return (on_pseudo.count(n.id) > 0) == pseudo_rules;
+      if (n.kind == NodeKind::kRule) return (on_pseudo.count(n.id) > 0) == pseudo_rules;
       return true;
     };
     bool any = false;

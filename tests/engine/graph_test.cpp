@@ -202,8 +202,18 @@ TEST(Graph, AggregatesSegmentsPackagesCampaigns) {
   EXPECT_EQ(node("segment:big").label, "big");
 }
 
-TEST(Graph, EveryEdgeNamesANode) {
-  for (const std::string* text : {&kSmall, &kWide}) {
+const std::string kPseudoTask = R"(program p { timezone "UTC" currency "CNY" }
+event e {}
+levels by growth {
+  level A from 0
+  level B from 10
+}
+rule g on e { growth += 10 }
+task b on level_up { points += 5 }
+)";
+
+TEST(Graph, EveryNodeIsDrawnAndEveryEdgeNamesANode) {
+  for (const std::string* text : {&kSmall, &kWide, &kPseudoTask}) {
     auto plan = plan_of(*text);
     ASSERT_NE(plan, nullptr);
     Graph g = build_graph(*plan);
@@ -212,6 +222,13 @@ TEST(Graph, EveryEdgeNamesANode) {
     for (const auto& e : g.edges) {
       EXPECT_TRUE(ids.count(e.from)) << e.from;
       EXPECT_TRUE(ids.count(e.to)) << e.to;
+    }
+    std::string dot = to_dot(g);
+    for (const auto& n : g.nodes) {
+      if (n.kind == NodeKind::kPackage) continue;  // drawn as a cluster
+      std::string quoted_id;
+      for (char c : n.id) quoted_id += c == '"' ? std::string("\\\"") : std::string(1, c);
+      EXPECT_NE(dot.find("\"" + quoted_id + "\" [label="), std::string::npos) << n.id << " is not drawn";
     }
   }
 }
