@@ -2,6 +2,7 @@
 // cheap to copy. And the state shared by all members (campaign budgets, reward stock).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -110,6 +111,11 @@ struct MemberState {
   std::vector<std::string> tags;       // sorted, unique
   std::vector<Value> attributes;       // by member attribute slot
 };
+
+// Bytes one member's state occupies: sizeof(MemberState) plus every heap block it owns (vector
+// capacities, strings longer than the small-string buffer), allocator bookkeeping not counted.
+// For docs/performance.md and the evaluator bench: the figure the 512-byte target is about.
+std::size_t state_bytes(const MemberState& m);
 
 // State shared by all members: what one member's operation can use up for the others.
 struct SharedState {

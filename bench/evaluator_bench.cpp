@@ -1,0 +1,334 @@
+// The evaluator bench (issue 3, "Speed"): engine::apply() per operation on one core, members in
+// memory, operations pre-decoded, so what is timed is the evaluator alone.
+//
+//   evaluator_bench [--program FILE] [--members N] [--events N] [--seed S]
+//                   [--events-file FILE.jsonl] [google benchmark flags]
+//
+// Without --events-file: 1 million members and a synthetic history (bench/stream.hpp) of N
+// operations a year. `apply/year1_from_empty` times the first year from empty states (every
+// member joins during it); `apply/year2_steady` times a second year on the states the first left.
+// After each, the bytes of state per member (engine::state_bytes) are reported: median and mean
+// over the members that exist, and a breakdown by part on stderr.
+// With --events-file: the operations of a JSON Lines file (INTERFACES.md §1), decoded before
+// timing (duplicates by id dropped, as the store would), applied once, in file order; the total
+// of the points awarded is reported (bench/peers compares it with the peers' totals).
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "bench/stream.hpp"
+#include "codec/operation_codec.hpp"
+#include "engine/eval/evaluator.hpp"
+#include "replay/replay.hpp"
+
+#ifndef MERIT_BENCH_DIR
+#define MERIT_BENCH_DIR "bench"
+#endif
+
+namespace merit::bench {
+namespace {
+
+struct Flags {
+  std::string program = MERIT_BENCH_DIR "/programs/yanxuan.merit";
+  std::uint32_t members = 1'000'000;
+  std::uint64_t events = 10'000'000;  // per year
+  std::uint64_t seed = 1;
+  std::string events_file;
+};
+
+Flags g_flags;
+
+// What apply() produced over a run: enough to see that the work was real.
+struct Tally {
+  std::uint64_t ops = 0, rejected = 0, effects = 0;
+  std::int64_t points = 0;  // sum of kPoints amounts
+  void add(const engine::ApplyResult& r) {
+    ++ops;
+    if (r.rejection) ++rejected;
+    effects += r.effects.size();
+    for (const auto& e : r.effects) {
+      if (e.kind == engine::EffectKind::kPoints) points += e.amount;
+    }
+  }
+};
+
+// The members and shared counters of one program, and the generator that feeds them.
+struct World {
+  std::shared_ptr<const engine::Plan> plan;
+  std::vector<engine::MemberState> members;
+  engine::SharedState shared;
+  bool year1_done = false;
+
+  explicit World(const Flags& f) {
+    auto loaded = replay::load_program(f.program);
+    if (!loaded) {
+      std::fprintf(stderr, "evaluator_bench: %s\n", loaded.error().message().c_str());
+      std::exit(2);
+    }
+    plan = loaded->plan;
+    members.reserve(f.members);
+    for (std::uint32_t k = 0; k < f.members; ++k) members.push_back(engine::new_member(*plan, member_id(k)));
+    shared = engine::new_shared(*plan);
+  }
+};
+
+World& world() {
+  static World w(g_flags);
+  return w;
+}
+
+StreamOptions year_options(int year) {
+  StreamOptions o;
+  o.members = g_flags.members;
+  o.events = g_flags.events;
+  o.seed = g_flags.seed * 1000 + static_cast<std::uint64_t>(year);
+  o.start = Instant{o.start.ms + (year - 1) * 365 * kMsPerDay};
+  return o;
+}
+
+void report_state_bytes(benchmark::State& state, const World& w, const char* when);
+
+// Applies one year of the stream; timed when `state` is given.
+Tally run_year(World& w, int year, benchmark::State* state) {
+  constexpr std::size_t kChunk = 1 << 18;
+  StreamGenerator gen(*w.plan, year_options(year));
+  std::vector<BenchOp> chunk;
+  std::size_t pos = 0;
+  engine::ApplyResult result;
+  Tally tally;
+  auto step = [&] {
+    BenchOp& b = chunk[pos++];
+    engine::apply(*w.plan, w.members[b.member], w.shared, b.op, result);
+    benchmark::DoNotOptimize(result.effects.data());
+    tally.add(result);
+  };
+  if (state == nullptr) {
+    while (gen.next(chunk, kChunk) > 0) {
+      for (pos = 0; pos < chunk.size();) step();
+    }
+    return tally;
+  }
+  for (auto _ : *state) {
+    if (pos == chunk.size()) {
+      state->PauseTiming();
+      gen.next(chunk, kChunk);
+      pos = 0;
+      state->ResumeTiming();
+    }
+    step();
+  }
+  return tally;
+}
+
+void set_tally(benchmark::State& state, const Tally& t) {
+  state.SetItemsProcessed(static_cast<std::int64_t>(t.ops));
+  state.counters["rejected"] = static_cast<double>(t.rejected);
+  state.counters["effects_per_op"] = t.ops ? static_cast<double>(t.effects) / static_cast<double>(t.ops) : 0.0;
+  state.counters["points"] = static_cast<double>(t.points);
+}
+
+void BM_YearFromEmpty(benchmark::State& state) {
+  World& w = world();
+  if (w.year1_done) {
+    state.SkipWithError("year 1 was already applied in this process");
+    return;
+  }
+  Tally t = run_year(w, 1, &state);
+  w.year1_done = true;
+  set_tally(state, t);
+  report_state_bytes(state, w, "after year 1");
+}
+
+void BM_SecondYear(benchmark::State& state) {
+  World& w = world();
+  if (!w.year1_done) {
+    run_year(w, 1, nullptr);
+    w.year1_done = true;
+  }
+  Tally t = run_year(w, 2, &state);
+  set_tally(state, t);
+  report_state_bytes(state, w, "after year 2");
+}
+
+// ---- bytes of state ---------------------------------------------------------------------------
+
+template <class T>
+std::size_t block(const std::vector<T>& v) {
+  return v.capacity() * sizeof(T);
+}
+
+void report_state_bytes(benchmark::State& state, const World& w, const char* when) {
+  std::vector<std::size_t> bytes;
+  bytes.reserve(w.members.size());
+  // Where the bytes are (vector blocks only; strings inside them are in state_bytes' total).
+  struct Part {
+    const char* name;
+    double sum = 0;
+  };
+  Part parts[] = {{"sizeof(MemberState)"}, {"lots"}, {"closed_lots"}, {"awards (+keys, lot lists)"},
+                  {"growth_window"}, {"tasks (+windows)"}, {"privileges"}, {"rewards"},
+                  {"aggregates (+windows)"}, {"attributes"}, {"tags"}};
+  std::size_t awards_total = 0, lots_total = 0, window_total = 0;
+  for (const auto& m : w.members) {
+    if (!m.exists) continue;
+    bytes.push_back(engine::state_bytes(m));
+    std::size_t awards = block(m.awards);
+    for (const auto& a : m.awards) awards += block(a.lots) + (a.key.size() > 15 ? a.key.capacity() + 1 : 0);
+    std::size_t tasks = block(m.tasks);
+    for (const auto& t : m.tasks) tasks += block(t.window);
+    std::size_t aggs = block(m.aggregates);
+    for (const auto& a : m.aggregates) aggs += block(a.window);
+    double v[] = {static_cast<double>(sizeof(engine::MemberState)), static_cast<double>(block(m.lots)),
+                  static_cast<double>(block(m.closed_lots)), static_cast<double>(awards),
+                  static_cast<double>(block(m.growth_window)), static_cast<double>(tasks),
+                  static_cast<double>(block(m.privileges)), static_cast<double>(block(m.rewards)),
+                  static_cast<double>(aggs), static_cast<double>(block(m.attributes)),
+                  static_cast<double>(block(m.tags))};
+    for (std::size_t i = 0; i < std::size(parts); ++i) parts[i].sum += v[i];
+    awards_total += m.awards.size();
+    lots_total += m.lots.size();
+    window_total += m.growth_window.size();
+  }
+  if (bytes.empty()) return;
+  double n = static_cast<double>(bytes.size());
+  double mean = 0;
+  for (auto b : bytes) mean += static_cast<double>(b);
+  mean /= n;
+  std::sort(bytes.begin(), bytes.end());
+  std::size_t median = bytes[bytes.size() / 2];
+  state.counters["state_bytes_median"] = static_cast<double>(median);
+  state.counters["state_bytes_mean"] = mean;
+  state.counters["members"] = n;
+  std::fprintf(stderr, "\nstate bytes per member %s (%zu members): median %zu, mean %.0f, p90 %zu, p99 %zu, max %zu\n",
+               when, bytes.size(), median, mean, bytes[bytes.size() * 9 / 10], bytes[bytes.size() * 99 / 100],
+               bytes.back());
+  std::fprintf(stderr, "  mean per member: lots %.1f, awards %.1f, growth entries %.1f\n",
+               static_cast<double>(lots_total) / n, static_cast<double>(awards_total) / n,
+               static_cast<double>(window_total) / n);
+  for (const auto& p : parts) std::fprintf(stderr, "  %-28s mean %8.1f bytes\n", p.name, p.sum / n);
+}
+
+// ---- a JSON Lines file ------------------------------------------------------------------------
+
+struct FileOps {
+  std::shared_ptr<const engine::Plan> plan;
+  std::vector<BenchOp> ops;
+  std::uint32_t members = 0;
+  std::uint64_t duplicates = 0, unreadable = 0;
+};
+
+FileOps load_file(const Flags& f) {
+  FileOps out;
+  auto loaded = replay::load_program(f.program);
+  if (!loaded) {
+    std::fprintf(stderr, "evaluator_bench: %s\n", loaded.error().message().c_str());
+    std::exit(2);
+  }
+  out.plan = loaded->plan;
+  std::ifstream in(f.events_file, std::ios::binary);
+  if (!in) {
+    std::fprintf(stderr, "evaluator_bench: cannot read %s\n", f.events_file.c_str());
+    std::exit(2);
+  }
+  codec::OperationDecoder decoder(*out.plan);
+  std::unordered_map<std::string, std::uint32_t> member_index;
+  std::unordered_set<std::string> ids;
+  std::string line;
+  BenchOp b;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    if (!decoder.decode(line, b.op)) {
+      ++out.unreadable;
+      continue;
+    }
+    if (!ids.insert(b.op.id).second) {
+      ++out.duplicates;
+      continue;
+    }
+    auto [it, added] = member_index.try_emplace(b.op.member, static_cast<std::uint32_t>(member_index.size()));
+    b.member = it->second;
+    out.ops.push_back(b);
+  }
+  out.members = static_cast<std::uint32_t>(member_index.size());
+  std::fprintf(stderr, "%s: %zu operations, %u members, %llu duplicates dropped, %llu unreadable\n",
+               f.events_file.c_str(), out.ops.size(), out.members,
+               static_cast<unsigned long long>(out.duplicates), static_cast<unsigned long long>(out.unreadable));
+  return out;
+}
+
+FileOps g_file;
+
+void BM_File(benchmark::State& state) {
+  const FileOps& file = g_file;
+  std::vector<engine::MemberState> members;
+  members.reserve(file.members);
+  std::vector<std::string> names(file.members);
+  for (const auto& b : file.ops) names[b.member] = b.op.member;
+  for (auto& n : names) members.push_back(engine::new_member(*file.plan, std::move(n)));
+  engine::SharedState shared = engine::new_shared(*file.plan);
+  engine::ApplyResult result;
+  Tally tally;
+  std::size_t pos = 0;
+  for (auto _ : state) {
+    const BenchOp& b = file.ops[pos++];
+    engine::apply(*file.plan, members[b.member], shared, b.op, result);
+    benchmark::DoNotOptimize(result.effects.data());
+    tally.add(result);
+  }
+  set_tally(state, tally);
+  std::fprintf(stderr, "merit total points: %lld over %llu operations (%llu refused)\n",
+               static_cast<long long>(tally.points), static_cast<unsigned long long>(tally.ops),
+               static_cast<unsigned long long>(tally.rejected));
+}
+
+// Takes our flags out of argv, leaving Google Benchmark's.
+void parse_flags(int& argc, char** argv) {
+  int kept = 1;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&](const char* name) -> const char* {
+      std::string prefix = std::string(name) + "=";
+      if (a.rfind(prefix, 0) == 0) return argv[i] + prefix.size();
+      if (a == name && i + 1 < argc) return argv[++i];
+      return nullptr;
+    };
+    if (const char* v = value("--program")) g_flags.program = v;
+    else if (const char* v2 = value("--members")) g_flags.members = static_cast<std::uint32_t>(std::stoul(v2));
+    else if (const char* v3 = value("--events")) g_flags.events = std::stoull(v3);
+    else if (const char* v4 = value("--seed")) g_flags.seed = std::stoull(v4);
+    else if (const char* v5 = value("--events-file")) g_flags.events_file = v5;
+    else argv[kept++] = argv[i];
+  }
+  argc = kept;
+}
+
+}  // namespace
+}  // namespace merit::bench
+
+int main(int argc, char** argv) {
+  using namespace merit::bench;
+  parse_flags(argc, argv);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  if (!g_flags.events_file.empty()) {
+    // One pass over the file: the iteration count is its number of operations.
+    g_file = load_file(g_flags);
+    benchmark::RegisterBenchmark("apply/file", BM_File)
+        ->Iterations(static_cast<benchmark::IterationCount>(g_file.ops.size()))
+        ->Unit(benchmark::kMillisecond);
+  } else {
+    auto n = static_cast<benchmark::IterationCount>(g_flags.events);
+    benchmark::RegisterBenchmark("apply/year1_from_empty", BM_YearFromEmpty)->Iterations(n)->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("apply/year2_steady", BM_SecondYear)->Iterations(n)->Unit(benchmark::kMillisecond);
+  }
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
