@@ -44,8 +44,13 @@ std::string effect_text(const engine::Plan& plan, const engine::Effect& e) {
     case K::kJoin: return "joined at the lowest level " + level(0);
     case K::kPoints: {
       std::string s = fmt::format("+{} points{}", e.amount, by);
-      if (e.exact.units() != 0 && e.exact != Decimal::from_int(e.amount)) {
-        s += fmt::format(" (exact {} rounded down)", e.exact.to_string());
+      if (e.expression != nullptr) {
+        s += *e.expression == e.exact.to_string() ? fmt::format(": {}", *e.expression)
+                                                  : fmt::format(": {} = {}", *e.expression, e.exact.to_string());
+      }
+      if (e.cause == engine::Cause::kCampaign && e.expression != nullptr) s += " with the multipliers";
+      if (e.exact.units() != 0 && e.exact != Decimal::from_int(e.amount) && e.cause != engine::Cause::kCampaign) {
+        s += ", rounded down";
       }
       s += e.expires == engine::kNever ? ", never expires" : ", spendable through " + day(e.expires);
       if (e.pending_until > 0) s += ", pending until " + format_instant(Instant{e.pending_until});
@@ -61,8 +66,10 @@ std::string effect_text(const engine::Plan& plan, const engine::Effect& e) {
     case K::kShortfall: return fmt::format("{} points could not be taken back (balance at zero){}", e.amount, by);
     case K::kGrowth: {
       std::string s = fmt::format("{:+} growth{}", e.amount, by);
-      if (e.exact.units() != 0 && e.exact != Decimal::from_int(e.amount) && e.amount > 0) {
-        s += fmt::format(" (exact {} rounded down)", e.exact.to_string());
+      if (e.expression != nullptr && e.amount > 0) {
+        s += *e.expression == e.exact.to_string() ? fmt::format(": {}", *e.expression)
+                                                  : fmt::format(": {} = {}", *e.expression, e.exact.to_string());
+        if (e.exact != Decimal::from_int(e.amount)) s += ", rounded down";
       }
       return s;
     }

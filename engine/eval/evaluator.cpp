@@ -177,7 +177,8 @@ class Run {
   };
   bool defer_tags_ = false;               // inside the rules of one pseudo-event
   std::vector<DeferredTag> deferred_tags_;
-  std::uint32_t first_lot_id_ = 0;        // lots with ids >= this were made by this operation
+  std::uint32_t first_lot_id_ = 0;
+  const std::string* expr_ = nullptr;     // the statement being applied, named by its awards        // lots with ids >= this were made by this operation
   std::int32_t prior_cap_period_ = m_.cap_period;  // the cap period before this operation
   std::int64_t prior_cap_used_ = m_.cap_used;
   std::vector<std::pair<std::int32_t, std::int64_t>> past_caps_;  // earlier periods touched
@@ -272,6 +273,7 @@ std::int64_t Run::credit(std::int64_t amount, const Award& who, Instant t, std::
     shared_.campaign_awarded[static_cast<std::size_t>(who.index)] += amount;
   }
   Effect& e = effect(EffectKind::kPoints, who.cause, who.index, t);
+  e.expression = expr_;
   e.amount = amount;
   e.expires = expires;
   e.pending_until = available_at > t.ms ? available_at : 0;
@@ -420,6 +422,7 @@ void Run::add_growth(std::int64_t amount, Instant t, Cause c, int idx, const Dec
                      AwardRecord* record) {
   if (amount == 0) return;
   Effect& e = effect(EffectKind::kGrowth, c, idx, t);
+  e.expression = expr_;
   e.amount = amount;
   e.exact = exact;
   pending_growth_ += amount;
@@ -544,6 +547,12 @@ void Run::run_stmt(const PlanStmt& s, Ctx& ctx, const Award& who, const Operatio
   }
   Val v = internal::eval(s.value, ctx);
   if (!ctx.error.empty()) return;
+  struct ExprScope {  // names the statement on the awards it makes
+    const std::string*& slot;
+    const std::string* saved;
+    ~ExprScope() { slot = saved; }
+  } scope{expr_, expr_};
+  expr_ = &s.value.text;
   switch (s.op) {
     case StmtOp::kPointsAdd: {
       if (v.kind != Value::Kind::kNumber) return;
@@ -927,6 +936,7 @@ void Run::event(const Operation& op) {
   // Apply the rules' statements in order; a rule's award is split between the rule (its own
   // rounded-down base) and each multiplying campaign (the rest, in file order).
   for (const auto& in : intents) {
+    expr_ = &in.stmt->value.text;
     const PlanStmt& s = *in.stmt;
     Award rule_who{Cause::kRule, in.rule, record};
     switch (s.op) {
@@ -1015,6 +1025,8 @@ void Run::event(const Operation& op) {
     }
     if (failed()) return;
   }
+
+  expr_ = nullptr;
 
   // Then campaign bonuses (their own awards; no multipliers apply to them).
   for (const auto& a : active) {

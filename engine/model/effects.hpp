@@ -54,6 +54,8 @@ struct Effect {
   std::int64_t progress = 0;     // kTaskProgress
   Decimal exact;                 // kPoints/kGrowth from a rule: the exact value before rounding
   std::string text;              // kTagAdd/kTagRemove: the tag; explain notes
+  const std::string* expression = nullptr;  // kPoints/kGrowth from a statement: its expression's
+                                            // text, owned by the Plan (valid while it lives)
   std::vector<std::pair<std::uint32_t, std::int64_t>> lots;  // (lot id, points) touched
 };
 
