@@ -605,5 +605,25 @@ TEST(Speed, ParsesATenThousandLineProgramQuickly) {
   EXPECT_LT(ms, 1000);
 }
 
+
+TEST(Keywords, AreReservedOnlyWhereTheGrammarExpectsThem) {
+  ast::Program p = parse_ok(with_header(
+      "event e { level: int; count: int; when: string; on: string; points: int }\n"
+      "rule r on e when event.when == \"x\" and event.count > event.level { points += event.points }\n"));
+  ASSERT_EQ(p.events[0].fields.size(), 5u);
+  EXPECT_EQ(p.events[0].fields[2].name.name, "when");
+  EXPECT_EQ(sexpr(*p.rules[0].when), "((event.when == \"x\") and (event.count > event.level))");
+  EXPECT_EQ(sexpr(p.rules[0].body[0].value), "event.points");
+}
+
+TEST(ParseFile, ReadsByExtensionAndNamesAnUnreadableFile) {
+  ParseOutput missing = parse_file("/nonexistent/x.merit");
+  ASSERT_EQ(missing.diagnostics.size(), 1u);
+  EXPECT_EQ(missing.diagnostics[0].message, "cannot read file `/nonexistent/x.merit`");
+  EXPECT_EQ(missing.diagnostics[0].file, "/nonexistent/x.merit");
+  ParseOutput yaml = parse_file(testing::shared_dir() + "/conformance/06-yaml-twin/program.merit.yaml");
+  EXPECT_TRUE(yaml.program.has_value());
+}
+
 }  // namespace
 }  // namespace merit::dsl
