@@ -350,6 +350,7 @@ ParseOutput parse_program(const Source& source) {
   program.file = source.file();
   std::vector<Violation> violations = prescan(text);
   std::size_t next_violation = 0;
+  std::size_t region_end = 0;  // the next declaration line after p (valid while > p)
 
   std::size_t p = 0;
   std::vector<std::string> comments;
@@ -375,7 +376,9 @@ ParseOutput parse_program(const Source& source) {
     }
     while (next_violation < violations.size() && violations[next_violation].offset < p) ++next_violation;
     if (next_violation < violations.size()) {
-      std::size_t region_end = next_declaration_line(text, p);
+      // Cached while p stays inside the region: declarations sharing one long line must not
+      // rescan it each time.
+      if (region_end <= p) region_end = next_declaration_line(text, p);
       if (violations[next_violation].offset < region_end) {
         report.at(violations[next_violation].offset, violations[next_violation].message);
         p = region_end;

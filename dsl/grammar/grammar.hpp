@@ -80,6 +80,10 @@ class Lowerer {
   const Source& source_;
   std::vector<Diagnostic>& diagnostics_;
   int depth_ = 0;  // of the ast::Expr being built, to refuse absurdly long operator chains
+  // Built on the first loc(): so that positions cost O(log lines) each, not a scan from the line's
+  // start (a program written on one long line would otherwise take quadratic time).
+  mutable std::vector<std::size_t> line_starts_;    // byte offset of each line's first byte
+  mutable std::vector<std::uint32_t> code_points_;  // code points before each byte offset (size+1)
 };
 
 }  // namespace merit::dsl::grammar

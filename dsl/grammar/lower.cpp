@@ -39,7 +39,26 @@ std::optional<T> to_std(const boost::optional<T>& o) {
 
 ast::Loc Lowerer::loc(syntax::At at) const {
   if (at.p == nullptr) return {};
-  return source_.locate(static_cast<std::size_t>(at.p - source_.text().data()));
+  const std::string& text = source_.text();
+  if (code_points_.empty()) {
+    code_points_.resize(text.size() + 1);
+    line_starts_.push_back(0);
+    std::uint32_t n = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      code_points_[i] = n;
+      if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++n;
+      if (text[i] == '\n') line_starts_.push_back(i + 1);
+    }
+    code_points_[text.size()] = n;
+  }
+  std::size_t offset = std::min(static_cast<std::size_t>(at.p - text.data()), text.size());
+  auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+  std::size_t index = static_cast<std::size_t>(it - line_starts_.begin()) - 1;
+  ast::Loc base = source_.base();
+  ast::Loc out{static_cast<std::uint32_t>(index) + base.line,
+               code_points_[offset] - code_points_[line_starts_[index]] + 1};
+  if (index == 0) out.col += base.col - 1;
+  return out;
 }
 
 void Lowerer::error(syntax::At at, std::string message, std::optional<std::string> suggestion) {
