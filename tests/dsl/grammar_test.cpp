@@ -625,5 +625,17 @@ TEST(ParseFile, ReadsByExtensionAndNamesAnUnreadableFile) {
   EXPECT_TRUE(yaml.program.has_value());
 }
 
+
+TEST(Speed, ParsesAProgramWrittenOnOneLongLineInLinearTime) {
+  std::string text = "program p { timezone \"UTC\" }";
+  for (int i = 0; i < 20000; ++i) text += " privilege a" + std::to_string(i) + " for x > 1";
+  auto start = std::chrono::steady_clock::now();
+  ParseOutput out = parse_program(Source("line.merit", text));
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_TRUE(out.program.has_value());
+  EXPECT_EQ(out.program->privileges.back().loc.col, text.rfind("privilege") + 1);
+  EXPECT_LT(ms, 1000);
+}
+
 }  // namespace
 }  // namespace merit::dsl
