@@ -19,6 +19,7 @@ using engine::Value;
 struct OperationDecoder::Impl {
   const engine::Plan& plan;
   od::parser parser;
+  std::unique_ptr<simdjson::dom::parser> validator;  // made on the first error only
   std::string buffer;       // the line, padded for simdjson
   std::string data_buffer;  // a `data` object met before `type`, padded
   std::unordered_map<std::string_view, int> events;  // declared event types by name
@@ -199,6 +200,23 @@ OperationDecoder::OperationDecoder(const engine::Plan& plan) : impl_(std::make_u
 OperationDecoder::~OperationDecoder() = default;
 
 Result<void> OperationDecoder::decode(std::string_view json, Operation& op) {
+  Result<void> r = decode_one(json, op);
+  if (r) return r;
+  // The on-demand parser reads lazily, so a truncated or unbalanced line can first show up as a
+  // wrong type. On the (rare) error path, validate the whole line and say what is really wrong.
+  Impl& im = *impl_;
+  if (!im.validator) im.validator = std::make_unique<simdjson::dom::parser>();
+  simdjson::dom::element root;
+  auto err = im.validator->parse(json.data(), json.size()).get(root);
+  if (err) {
+    std::string why = err == simdjson::DEPTH_ERROR ? "nested too deeply" : simdjson::error_message(err);
+    return Error::invalid_argument(op.id.empty() ? "malformed JSON: " + why
+                                                 : fmt::format("{}: malformed JSON: {}", who(op), why));
+  }
+  return r;
+}
+
+Result<void> OperationDecoder::decode_one(std::string_view json, Operation& op) {
   Impl& im = *impl_;
   op.kind = OpKind::kEvent;
   op.id.clear();

@@ -35,6 +35,8 @@ class OperationDecoder {
                           const std::vector<std::string>& row, engine::Operation& op);
 
  private:
+  Result<void> decode_one(std::string_view json, engine::Operation& op);
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
