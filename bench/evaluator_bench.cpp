@@ -180,7 +180,7 @@ void report_state_bytes(benchmark::State& state, const World& w, const char* whe
     if (!m.exists) continue;
     bytes.push_back(engine::state_bytes(m));
     std::size_t awards = block(m.awards);
-    for (const auto& a : m.awards) awards += block(a.lots) + (a.key.size() > 15 ? a.key.capacity() + 1 : 0);
+    for (const auto& a : m.awards) awards += a.lots.size() > 2 ? a.lots.size() * sizeof(engine::LotList::value_type) : 0;
     std::size_t tasks = block(m.tasks);
     for (const auto& t : m.tasks) tasks += block(t.window);
     std::size_t aggs = block(m.aggregates);

@@ -125,7 +125,7 @@ Result<engine::MemberState> member_from_snapshot(std::string_view text) {
     for (const auto& a : j.at("awards")) {
       engine::AwardRecord r;
       r.event_type = a.at(0).get<int>();
-      r.key = a.at(1).get<std::string>();
+      r.key = a.at(1).get<std::uint64_t>();
       r.time = Instant{a.at(2).get<std::int64_t>()};
       for (const auto& l : a.at(3)) r.lots.push_back({l.at(0).get<std::uint32_t>(), l.at(1).get<std::int64_t>()});
       r.growth = a.at(4).get<std::int64_t>();

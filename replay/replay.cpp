@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -145,8 +146,18 @@ std::string Replayer::member_state_json(const std::string& member, Instant as_of
 }
 
 void Replayer::write_states(std::ostream& out, Instant as_of) const {
-  for (const auto& id : store_.member_ids()) {
-    out << member_state_json(id, as_of) << '\n';
+  std::vector<const engine::MemberState*> members;
+  members.reserve(store_.member_count());
+  const_cast<storage::MemoryStore&>(store_).for_each_member([&](engine::MemberState& m) {
+    if (m.exists) members.push_back(&m);
+  });
+  std::sort(members.begin(), members.end(),
+            [](const engine::MemberState* a, const engine::MemberState* b) { return a->id < b->id; });
+  std::string line;
+  for (const engine::MemberState* m : members) {
+    line = codec::member_json(*plan_, engine::view(*plan_, *m, as_of));
+    line += '\n';
+    out.write(line.data(), static_cast<std::streamsize>(line.size()));
   }
 }
 
@@ -160,11 +171,8 @@ void Replayer::save_snapshot(std::ostream& out) const {
   for (const auto& id : store_.member_ids()) {
     out << "{\"member\":" << codec::member_snapshot_json(*store_.find(id)) << "}\n";
   }
-  for (const auto& [id, digest] : store_.applied()) {
-    std::string line;
-    codec::JsonWriter a(line);
-    a.begin_object().key("applied").begin_array().string(id).raw(std::to_string(digest)).end_array().end_object();
-    out << line << '\n';
+  for (const auto& a : store_.applied()) {
+    out << fmt::format("{{\"applied\":[\"{:016x}{:016x}\",{}]}}\n", a.h1, a.h2, a.digest);
   }
 }
 
@@ -187,19 +195,17 @@ Result<void> Replayer::load_snapshot(std::istream& in) {
         return fail("the member's state does not fit this program");
       }
       store_.put(std::move(*m));
-    } else if (line.rfind("{\"applied\":[", 0) == 0) {
-      std::string_view rest = std::string_view(line).substr(12);
-      auto comma = rest.rfind(',');
-      if (comma == std::string_view::npos || rest.size() < 3) return fail("malformed applied id");
-      std::string id_json(rest.substr(0, comma));
-      if (id_json.size() < 2 || id_json.front() != '"' || id_json.back() != '"') return fail("malformed applied id");
-      std::string id;
-      for (std::size_t i = 1; i + 1 < id_json.size(); ++i) {
-        if (id_json[i] == '\\' && i + 2 < id_json.size()) ++i;
-        id += id_json[i];
-      }
-      std::uint64_t digest = std::strtoull(std::string(rest.substr(comma + 1)).c_str(), nullptr, 10);
-      store_.remember(std::move(id), digest);
+    } else if (line.rfind("{\"applied\":[\"", 0) == 0) {
+      // {"applied":["<32 hex digits: the id's two hashes>",<digest>]}
+      if (line.size() < 13 + 32 + 3) return fail("malformed applied id");
+      std::string hex = line.substr(13, 32);
+      storage::MemoryStore::AppliedId a;
+      char* end = nullptr;
+      a.h1 = std::strtoull(hex.substr(0, 16).c_str(), &end, 16);
+      a.h2 = std::strtoull(hex.substr(16).c_str(), &end, 16);
+      a.digest = std::strtoull(line.c_str() + 13 + 32 + 2, &end, 10);
+      if (line.compare(13 + 32, 2, "\",") != 0) return fail("malformed applied id");
+      store_.remember(a);
     } else if (line.rfind("{\"merit_snapshot\":1,\"program_version\":", 0) == 0) {
       std::string want = "\"program_version\":\"" + plan_->version + "\"";
       if (line.find(want) == std::string::npos) {

@@ -51,13 +51,64 @@ std::uint64_t canonical_digest(const engine::Operation& op) {
 
 MemoryStore::MemoryStore(const engine::Plan& plan) : plan_(plan), shared_(engine::new_shared(plan)) {}
 
-MemoryStore::Seen MemoryStore::seen(std::string_view id, std::uint64_t digest) const {
-  auto it = applied_.find(std::string(id));
-  if (it == applied_.end()) return Seen::kNew;
-  return it->second == digest ? Seen::kSame : Seen::kDifferent;
+MemoryStore::AppliedId MemoryStore::hash_id(std::string_view id, std::uint64_t digest) {
+  Fnv a;
+  a.str(id);
+  Fnv b;
+  b.h = 0x9e3779b97f4a7c15ull;  // a second, independent start
+  b.str(id);
+  b.i64(static_cast<std::int64_t>(id.size()) * 0x5851f42d4c957f2dll);
+  AppliedId out{a.h, b.h, digest};
+  if (out.h1 == 0 && out.h2 == 0) out.h1 = 1;
+  return out;
 }
 
-void MemoryStore::remember(std::string id, std::uint64_t digest) { applied_.emplace(std::move(id), digest); }
+const MemoryStore::AppliedId* MemoryStore::find_applied(const AppliedId& a) const {
+  if (applied_.empty()) return nullptr;
+  std::size_t mask = applied_.size() - 1;
+  for (std::size_t i = a.h1 & mask;; i = (i + 1) & mask) {
+    const AppliedId& slot = applied_[i];
+    if (slot.h1 == 0 && slot.h2 == 0) return nullptr;
+    if (slot.h1 == a.h1 && slot.h2 == a.h2) return &slot;
+  }
+}
+
+MemoryStore::Seen MemoryStore::seen(std::string_view id, std::uint64_t digest) const {
+  const AppliedId* found = find_applied(hash_id(id, digest));
+  if (found == nullptr) return Seen::kNew;
+  return found->digest == digest ? Seen::kSame : Seen::kDifferent;
+}
+
+void MemoryStore::remember(std::string id, std::uint64_t digest) { remember(hash_id(id, digest)); }
+
+void MemoryStore::remember(const AppliedId& a) {
+  if (find_applied(a) != nullptr) return;
+  if ((applied_count_ + 1) * 2 > applied_.size()) {
+    std::vector<AppliedId> old = std::move(applied_);
+    applied_.assign(old.empty() ? 1024 : old.size() * 2, AppliedId{});
+    applied_count_ = 0;
+    for (const auto& e : old) {
+      if (e.h1 != 0 || e.h2 != 0) remember(e);
+    }
+  }
+  std::size_t mask = applied_.size() - 1;
+  std::size_t i = a.h1 & mask;
+  while (applied_[i].h1 != 0 || applied_[i].h2 != 0) i = (i + 1) & mask;
+  applied_[i] = a;
+  ++applied_count_;
+}
+
+std::vector<MemoryStore::AppliedId> MemoryStore::applied() const {
+  std::vector<AppliedId> out;
+  out.reserve(applied_count_);
+  for (const auto& e : applied_) {
+    if (e.h1 != 0 || e.h2 != 0) out.push_back(e);
+  }
+  std::sort(out.begin(), out.end(), [](const AppliedId& x, const AppliedId& y) {
+    return x.h1 != y.h1 ? x.h1 < y.h1 : x.h2 < y.h2;
+  });
+  return out;
+}
 
 engine::MemberState& MemoryStore::member(const std::string& id) {
   auto it = members_.find(id);

@@ -36,7 +36,7 @@ class MemoryStore {
   // Member ids in ascending byte order.
   std::vector<std::string> member_ids() const;
   std::size_t member_count() const { return members_.size(); }
-  std::size_t applied_ids() const { return applied_.size(); }
+  std::size_t applied_ids() const { return applied_count_; }
 
   // Replaces (or adds) a member's whole state, as a snapshot restores it.
   void put(engine::MemberState m) {
@@ -44,12 +44,15 @@ class MemoryStore {
     members_[id] = std::move(m);
   }
   void set_shared(engine::SharedState s) { shared_ = std::move(s); }
-  // Applied ids with their digests, in ascending id order (for snapshots).
-  std::vector<std::pair<std::string, std::uint64_t>> applied() const {
-    std::vector<std::pair<std::string, std::uint64_t>> out(applied_.begin(), applied_.end());
-    std::sort(out.begin(), out.end());
-    return out;
-  }
+  // An applied id as it is kept: two independent 64-bit hashes of the id (a collision among
+  // 10^9 ids is a 1-in-10^19 event) and the digest of its body.
+  struct AppliedId {
+    std::uint64_t h1 = 0, h2 = 0, digest = 0;
+  };
+  static AppliedId hash_id(std::string_view id, std::uint64_t digest);
+  // Applied ids, ascending by hash (for snapshots), and restoring one.
+  std::vector<AppliedId> applied() const;
+  void remember(const AppliedId& a);
 
   template <class F>
   void for_each_member(F&& f) {
@@ -59,7 +62,10 @@ class MemoryStore {
  private:
   const engine::Plan& plan_;
   std::unordered_map<std::string, engine::MemberState> members_;
-  std::unordered_map<std::string, std::uint64_t> applied_;
+  // Open addressing, linear probing, at most half full; h1 == h2 == 0 marks an empty slot.
+  std::vector<AppliedId> applied_;
+  std::size_t applied_count_ = 0;
+  const AppliedId* find_applied(const AppliedId& a) const;
   engine::SharedState shared_;
 };
 

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <unistd.h>
@@ -122,8 +123,13 @@ int cmd_replay(int argc, char** argv) {
                static_cast<long long>(s.duplicates), static_cast<long long>(s.mismatched_duplicates),
                static_cast<long long>(s.refused), static_cast<long long>(s.malformed),
                replayer.store().member_ids().size());
-  if (strict && (s.refused > 0 || s.malformed > 0 || s.mismatched_duplicates > 0)) return 1;
-  return 0;
+  int code = strict && (s.refused > 0 || s.malformed > 0 || s.mismatched_duplicates > 0) ? 1 : 0;
+  // Everything is written; skip tearing down a million member states one by one.
+  out->flush();
+  if (out_file.is_open()) out_file.close();
+  if (ledger.is_open()) ledger.close();
+  std::fflush(nullptr);
+  std::_Exit(code);
 }
 
 }  // namespace merit::tools

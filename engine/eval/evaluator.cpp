@@ -75,6 +75,16 @@ using internal::available_points;
 using internal::period_key;
 using internal::qualifying_growth;
 
+// The key an award record is found by: FNV-1a 64 of the matched field's text.
+std::uint64_t award_key(std::string_view text) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char ch : text) {
+    h ^= ch;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
 bool lot_before(const Lot& a, const Lot& b) {
   if (a.expires != b.expires) return a.expires < b.expires;
   if (a.earned != b.earned) return a.earned < b.earned;
@@ -371,7 +381,8 @@ void Run::release(Instant t) {
   }
 }
 
-void Run::reverse(int event_type, const std::string& key, Instant t, Cause c, int idx) {
+void Run::reverse(int event_type, const std::string& key_text, Instant t, Cause c, int idx) {
+  const std::uint64_t key = award_key(key_text);
   for (auto& rec : m_.awards) {
     if (rec.reversed || rec.event_type != event_type || rec.key != key) continue;
     rec.reversed = true;
@@ -450,6 +461,7 @@ void Run::upgrade(Instant t) {
     m_.level += 1;
     m_.level_since = t;
     m_.review_base = t;
+    m_.review_due = 0;
     Effect& e = effect(EffectKind::kLevelUp, Cause::kSystem, -1, t);
     e.a = from;
     e.b = m_.level;
@@ -460,7 +472,8 @@ void Run::upgrade(Instant t) {
 void Run::reviews(Instant t) {
   if (!plan_.review_every) return;
   for (int guard = 0; guard < 10000; ++guard) {
-    std::int64_t due = internal::next_review_due(plan_, m_);
+    if (m_.review_due == 0) m_.review_due = internal::next_review_due(plan_, m_);
+    std::int64_t due = m_.review_due;
     if (due > t.ms) return;
     Instant at{due};
     std::int64_t q = qualifying_growth(plan_, m_, at);
@@ -478,6 +491,7 @@ void Run::reviews(Instant t) {
       }
     }
     m_.review_base = at;
+    m_.review_due = 0;
     if (to != from) {
       m_.level = to;
       m_.level_since = at;
@@ -827,6 +841,7 @@ void Run::create(const Operation& op) {
   m_.level = 0;
   m_.level_since = op.time;
   m_.review_base = op.time;
+  m_.review_due = 0;
   effect(EffectKind::kJoin, Cause::kSystem, -1, op.time);
   raise(kJoin, op.time, {});
 }
@@ -834,9 +849,10 @@ void Run::create(const Operation& op) {
 void Run::advance_to(Instant t) {
   expire(t);
   reviews(t);
-  release(t);
-  // keep the growth window bounded: what can no longer count for a review or an upgrade
-  if (plan_.growth_window && !m_.growth_window.empty()) {
+  if (plan_.has_pending) release(t);
+  // keep the growth window bounded: what can no longer count for a review or an upgrade (checked
+  // once it holds a few entries: trimming costs two calendar computations)
+  if (plan_.growth_window && m_.growth_window.size() > 8) {
     std::int64_t horizon = std::min(t.ms, internal::next_review_due(plan_, m_));
     std::int64_t from = internal::window_start(plan_, Instant{horizon}, *plan_.growth_window);
     auto& w = m_.growth_window;
@@ -858,9 +874,9 @@ void Run::event(const Operation& op) {
     const Value& k = op.fields[static_cast<std::size_t>(pe.reverse_field)];
     AwardRecord r;
     r.event_type = op.event_type;
-    r.key = k.kind == Value::Kind::kString ? k.s
-            : k.kind == Value::Kind::kNumber ? Decimal::from_units(k.i).to_string()
-                                             : std::string();
+    r.key = k.kind == Value::Kind::kString ? award_key(k.s)
+            : k.kind == Value::Kind::kNumber ? award_key(Decimal::from_units(k.i).to_string())
+                                             : award_key("");
     r.time = op.time;
     m_.awards.push_back(std::move(r));
     record = &m_.awards.back();

@@ -10,6 +10,7 @@
 
 #include "common/decimal.hpp"
 #include "common/time.hpp"
+#include "engine/model/lot_list.hpp"
 
 namespace merit::engine {
 
@@ -56,7 +57,7 @@ struct Effect {
   std::string text;              // kTagAdd/kTagRemove: the tag; explain notes
   const std::string* expression = nullptr;  // kPoints/kGrowth from a statement: its expression's
                                             // text, owned by the Plan (valid while it lives)
-  std::vector<std::pair<std::uint32_t, std::int64_t>> lots;  // (lot id, points) touched
+  LotList lots;                  // (lot id, points) touched
 };
 
 // Why an operation changed nothing (INTERFACES.md §1: replay counts it and goes on).

@@ -10,6 +10,7 @@
 
 #include "common/decimal.hpp"
 #include "common/time.hpp"
+#include "engine/model/lot_list.hpp"
 #include "engine/model/value.hpp"
 
 namespace merit::engine {
@@ -37,9 +38,11 @@ struct ClosedLot {
 // What one event of a reversible type awarded, so `reverse` can undo exactly that (§4.6).
 struct AwardRecord {
   int event_type = -1;
-  std::string key;             // the value of the field `reverse ... where FIELD` names
+  std::uint64_t key = 0;       // 64-bit FNV-1a of the text of the value the field `reverse ...
+                               // where FIELD` names (a hash keeps records small; two different
+                               // keys of one member colliding is a 1-in-10^17 event)
   Instant time;                // when the event happened (growth window bucket)
-  std::vector<std::pair<std::uint32_t, std::int64_t>> lots;  // (lot id, points put in it)
+  LotList lots;                // (lot id, points put in it)
   std::int64_t growth = 0;     // growth the event added
   bool reversed = false;
 };
@@ -95,6 +98,8 @@ struct MemberState {
   int level = 0;                 // ladder index
   Instant level_since;
   Instant review_base;           // the later of the last level change and the last review
+  std::int64_t review_due = 0;   // cache: ms the next review is due (0: not yet computed; a
+                                 // derived value, so snapshots leave it out)
   std::int64_t growth_lifetime = 0;
   std::vector<GrowthEntry> growth_window;  // only with `growth { window ... }`
   std::vector<Lot> lots;

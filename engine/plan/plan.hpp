@@ -240,6 +240,7 @@ struct Plan {
   std::vector<PlanAggregate> aggregates;
   std::vector<std::string> segments;  // names (segments are inlined where used)
 
+  bool has_pending = false;          // some award can be pending (`pending` anywhere)
   bool may_fail = false;             // some expression divides: keep a backup before applying
 
   int event_index(std::string_view name) const;

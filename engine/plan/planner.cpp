@@ -422,7 +422,10 @@ Result<PlanStmt> Planner::lower_stmt(const ast::Stmt& s, const Scope& scope) {
   }
   MERIT_ASSIGN_OR_RETURN(out.value, lower(s.value, scope));
   if (s.expire) out.expire = to_expiry(*s.expire);
-  if (s.pending) out.pending = to_dur(*s.pending);
+  if (s.pending) {
+    out.pending = to_dur(*s.pending);
+    plan_.has_pending = true;
+  }
   if (s.kind == ast::StmtKind::kIf) {
     MERIT_ASSIGN_OR_RETURN(out.then_body, lower_body(s.then_body, scope));
     MERIT_ASSIGN_OR_RETURN(out.else_body, lower_body(s.else_body, scope));
@@ -484,7 +487,10 @@ Result<void> Planner::declare() {
   if (p_.points) {
     if (p_.points->expire) plan_.default_expiry = to_expiry(*p_.points->expire);
     if (p_.points->cap) plan_.cap = to_limit(*p_.points->cap);
-    if (p_.points->pending) plan_.pending = to_dur(*p_.points->pending);
+    if (p_.points->pending) {
+      plan_.pending = to_dur(*p_.points->pending);
+      plan_.has_pending = true;
+    }
     plan_.allow_negative = p_.points->allow_negative;
   }
   if (p_.growth && p_.growth->window) plan_.growth_window = to_dur(*p_.growth->window);
