@@ -5,6 +5,20 @@ namespace merit::codec {
 
 void JsonWriter::string_body(std::string_view s) {
   out_ += '"';
+  // Most strings need no escaping: copy them whole.
+  bool plain = true;
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == '"' || c == '\\') {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) {
+    out_.append(s.data(), s.size());
+    out_ += '"';
+    return;
+  }
   for (char ch : s) {
     auto c = static_cast<unsigned char>(ch);
     switch (c) {

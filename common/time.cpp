@@ -70,11 +70,28 @@ std::optional<LocalDate> parse_date(std::string_view s) {
   return from_civil(y, m, d);
 }
 
+namespace {
+// Writes n as exactly `width` digits (zero-padded) at p.
+void put_digits(char* p, int n, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    p[i] = static_cast<char>('0' + n % 10);
+    n /= 10;
+  }
+}
+}  // namespace
+
 std::string format_date(LocalDate d) {
   CivilDate c = to_civil(d);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", c.year, c.month, c.day);
-  return buf;
+  if (c.year < 0 || c.year > 9999) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", c.year, c.month, c.day);
+    return buf;
+  }
+  std::string out(10, '-');
+  put_digits(out.data(), c.year, 4);
+  put_digits(out.data() + 5, c.month, 2);
+  put_digits(out.data() + 8, c.day, 2);
+  return out;
 }
 
 Result<Zone> Zone::find(std::string_view name) {
@@ -238,17 +255,19 @@ std::string format_instant(Instant t) {
   std::int64_t day = floor_div(t.ms, kMsPerDay);
   std::int64_t in_day = t.ms - day * kMsPerDay;
   std::string out = format_date(LocalDate{static_cast<std::int32_t>(day)});
-  char buf[32];
-  int h = static_cast<int>(in_day / kMsPerHour);
-  int m = static_cast<int>(in_day % kMsPerHour / kMsPerMinute);
-  int s = static_cast<int>(in_day % kMsPerMinute / kMsPerSecond);
   int ms = static_cast<int>(in_day % kMsPerSecond);
+  char buf[14] = "T00:00:00.000";
+  put_digits(buf + 1, static_cast<int>(in_day / kMsPerHour), 2);
+  put_digits(buf + 4, static_cast<int>(in_day % kMsPerHour / kMsPerMinute), 2);
+  put_digits(buf + 7, static_cast<int>(in_day % kMsPerMinute / kMsPerSecond), 2);
   if (ms != 0) {
-    std::snprintf(buf, sizeof buf, "T%02d:%02d:%02d.%03dZ", h, m, s, ms);
+    put_digits(buf + 10, ms, 3);
+    out.append(buf, 13);
   } else {
-    std::snprintf(buf, sizeof buf, "T%02d:%02d:%02dZ", h, m, s);
+    out.append(buf, 9);
   }
-  return out + buf;
+  out += 'Z';
+  return out;
 }
 
 }  // namespace merit

@@ -36,6 +36,12 @@ class MemoryStore {
   // Member ids in ascending byte order.
   std::vector<std::string> member_ids() const;
   std::size_t member_count() const { return members_.size(); }
+  // Members that exist (created by an applied operation), without sorting anything.
+  std::size_t existing_members() const {
+    std::size_t n = 0;
+    for (const auto& [id, m] : members_) n += m.exists ? 1 : 0;
+    return n;
+  }
   std::size_t applied_ids() const { return applied_count_; }
 
   // Replaces (or adds) a member's whole state, as a snapshot restores it.

@@ -122,7 +122,7 @@ int cmd_replay(int argc, char** argv) {
                static_cast<long long>(s.operations), static_cast<long long>(s.applied),
                static_cast<long long>(s.duplicates), static_cast<long long>(s.mismatched_duplicates),
                static_cast<long long>(s.refused), static_cast<long long>(s.malformed),
-               replayer.store().member_ids().size());
+               replayer.store().existing_members());
   int code = strict && (s.refused > 0 || s.malformed > 0 || s.mismatched_duplicates > 0) ? 1 : 0;
   // Everything is written; skip tearing down a million member states one by one.
   out->flush();
