@@ -12,8 +12,6 @@
 // With --events-file: the operations of a JSON Lines file (INTERFACES.md §1), decoded before
 // timing (duplicates by id dropped, as the store would), applied once, in file order; the total
 // of the points awarded is reported (bench/peers compares it with the peers' totals).
-#include <benchmark/benchmark.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -23,10 +21,13 @@
 #include <unordered_set>
 #include <vector>
 
-#include "bench/stream.hpp"
+#include <benchmark/benchmark.h>
+
 #include "codec/operation_codec.hpp"
 #include "engine/eval/evaluator.hpp"
 #include "replay/replay.hpp"
+
+#include "bench/stream.hpp"
 
 #ifndef MERIT_BENCH_DIR
 #define MERIT_BENCH_DIR "bench"
@@ -74,7 +75,8 @@ struct World {
     }
     plan = loaded->plan;
     members.reserve(f.members);
-    for (std::uint32_t k = 0; k < f.members; ++k) members.push_back(engine::new_member(*plan, member_id(k)));
+    for (std::uint32_t k = 0; k < f.members; ++k)
+      members.push_back(engine::new_member(*plan, member_id(k)));
     shared = engine::new_shared(*plan);
   }
 };
@@ -130,7 +132,8 @@ Tally run_year(World& w, int year, benchmark::State* state) {
 void set_tally(benchmark::State& state, const Tally& t) {
   state.SetItemsProcessed(static_cast<std::int64_t>(t.ops));
   state.counters["rejected"] = static_cast<double>(t.rejected);
-  state.counters["effects_per_op"] = t.ops ? static_cast<double>(t.effects) / static_cast<double>(t.ops) : 0.0;
+  state.counters["effects_per_op"] =
+      t.ops ? static_cast<double>(t.effects) / static_cast<double>(t.ops) : 0.0;
   state.counters["points"] = static_cast<double>(t.points);
 }
 
@@ -172,24 +175,38 @@ void report_state_bytes(benchmark::State& state, const World& w, const char* whe
     const char* name;
     double sum = 0;
   };
-  Part parts[] = {{"sizeof(MemberState)"}, {"lots"}, {"closed_lots"}, {"awards (+keys, lot lists)"},
-                  {"growth_window"}, {"tasks (+windows)"}, {"privileges"}, {"rewards"},
-                  {"aggregates (+windows)"}, {"attributes"}, {"tags"}};
+  Part parts[] = {{"sizeof(MemberState)"},
+                  {"lots"},
+                  {"closed_lots"},
+                  {"awards (+keys, lot lists)"},
+                  {"growth_window"},
+                  {"tasks (+windows)"},
+                  {"privileges"},
+                  {"rewards"},
+                  {"aggregates (+windows)"},
+                  {"attributes"},
+                  {"tags"}};
   std::size_t awards_total = 0, lots_total = 0, window_total = 0;
   for (const auto& m : w.members) {
     if (!m.exists) continue;
     bytes.push_back(engine::state_bytes(m));
     std::size_t awards = block(m.awards);
-    for (const auto& a : m.awards) awards += a.lots.size() > 2 ? a.lots.size() * sizeof(engine::LotList::value_type) : 0;
+    for (const auto& a : m.awards)
+      awards += a.lots.size() > 2 ? a.lots.size() * sizeof(engine::LotList::value_type) : 0;
     std::size_t tasks = block(m.tasks);
     for (const auto& t : m.tasks) tasks += block(t.window);
     std::size_t aggs = block(m.aggregates);
     for (const auto& a : m.aggregates) aggs += block(a.window);
-    double v[] = {static_cast<double>(sizeof(engine::MemberState)), static_cast<double>(block(m.lots)),
-                  static_cast<double>(block(m.closed_lots)), static_cast<double>(awards),
-                  static_cast<double>(block(m.growth_window)), static_cast<double>(tasks),
-                  static_cast<double>(block(m.privileges)), static_cast<double>(block(m.rewards)),
-                  static_cast<double>(aggs), static_cast<double>(block(m.attributes)),
+    double v[] = {static_cast<double>(sizeof(engine::MemberState)),
+                  static_cast<double>(block(m.lots)),
+                  static_cast<double>(block(m.closed_lots)),
+                  static_cast<double>(awards),
+                  static_cast<double>(block(m.growth_window)),
+                  static_cast<double>(tasks),
+                  static_cast<double>(block(m.privileges)),
+                  static_cast<double>(block(m.rewards)),
+                  static_cast<double>(aggs),
+                  static_cast<double>(block(m.attributes)),
                   static_cast<double>(block(m.tags))};
     for (std::size_t i = 0; i < std::size(parts); ++i) parts[i].sum += v[i];
     awards_total += m.awards.size();
@@ -206,9 +223,11 @@ void report_state_bytes(benchmark::State& state, const World& w, const char* whe
   state.counters["state_bytes_median"] = static_cast<double>(median);
   state.counters["state_bytes_mean"] = mean;
   state.counters["members"] = n;
-  std::fprintf(stderr, "\nstate bytes per member %s (%zu members): median %zu, mean %.0f, p90 %zu, p99 %zu, max %zu\n",
-               when, bytes.size(), median, mean, bytes[bytes.size() * 9 / 10], bytes[bytes.size() * 99 / 100],
-               bytes.back());
+  std::fprintf(stderr,
+               "\nstate bytes per member %s (%zu members): median %zu, mean %.0f, p90 %zu, p99 "
+               "%zu, max %zu\n",
+               when, bytes.size(), median, mean, bytes[bytes.size() * 9 / 10],
+               bytes[bytes.size() * 99 / 100], bytes.back());
   std::fprintf(stderr, "  mean per member: lots %.1f, awards %.1f, growth entries %.1f\n",
                static_cast<double>(lots_total) / n, static_cast<double>(awards_total) / n,
                static_cast<double>(window_total) / n);
@@ -252,14 +271,16 @@ FileOps load_file(const Flags& f) {
       ++out.duplicates;
       continue;
     }
-    auto [it, added] = member_index.try_emplace(b.op.member, static_cast<std::uint32_t>(member_index.size()));
+    auto [it, added] =
+        member_index.try_emplace(b.op.member, static_cast<std::uint32_t>(member_index.size()));
     b.member = it->second;
     out.ops.push_back(b);
   }
   out.members = static_cast<std::uint32_t>(member_index.size());
   std::fprintf(stderr, "%s: %zu operations, %u members, %llu duplicates dropped, %llu unreadable\n",
                f.events_file.c_str(), out.ops.size(), out.members,
-               static_cast<unsigned long long>(out.duplicates), static_cast<unsigned long long>(out.unreadable));
+               static_cast<unsigned long long>(out.duplicates),
+               static_cast<unsigned long long>(out.unreadable));
   return out;
 }
 
@@ -299,12 +320,18 @@ void parse_flags(int& argc, char** argv) {
       if (a == name && i + 1 < argc) return argv[++i];
       return nullptr;
     };
-    if (const char* v = value("--program")) g_flags.program = v;
-    else if (const char* v2 = value("--members")) g_flags.members = static_cast<std::uint32_t>(std::stoul(v2));
-    else if (const char* v3 = value("--events")) g_flags.events = std::stoull(v3);
-    else if (const char* v4 = value("--seed")) g_flags.seed = std::stoull(v4);
-    else if (const char* v5 = value("--events-file")) g_flags.events_file = v5;
-    else argv[kept++] = argv[i];
+    if (const char* v = value("--program"))
+      g_flags.program = v;
+    else if (const char* v2 = value("--members"))
+      g_flags.members = static_cast<std::uint32_t>(std::stoul(v2));
+    else if (const char* v3 = value("--events"))
+      g_flags.events = std::stoull(v3);
+    else if (const char* v4 = value("--seed"))
+      g_flags.seed = std::stoull(v4);
+    else if (const char* v5 = value("--events-file"))
+      g_flags.events_file = v5;
+    else
+      argv[kept++] = argv[i];
   }
   argc = kept;
 }
@@ -325,8 +352,12 @@ int main(int argc, char** argv) {
         ->Unit(benchmark::kMillisecond);
   } else {
     auto n = static_cast<benchmark::IterationCount>(g_flags.events);
-    benchmark::RegisterBenchmark("apply/year1_from_empty", BM_YearFromEmpty)->Iterations(n)->Unit(benchmark::kMillisecond);
-    benchmark::RegisterBenchmark("apply/year2_steady", BM_SecondYear)->Iterations(n)->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("apply/year1_from_empty", BM_YearFromEmpty)
+        ->Iterations(n)
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("apply/year2_steady", BM_SecondYear)
+        ->Iterations(n)
+        ->Unit(benchmark::kMillisecond);
   }
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

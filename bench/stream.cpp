@@ -12,8 +12,8 @@ namespace {
 using engine::OpKind;
 using engine::Value;
 
-constexpr const char* kCategories[] = {"food",   "apparel", "home",   "beauty", "baby",   "digital",
-                                       "books",  "sports",  "pets",   "health", "travel", "gifts"};
+constexpr const char* kCategories[] = {"food",  "apparel", "home", "beauty", "baby",   "digital",
+                                       "books", "sports",  "pets", "health", "travel", "gifts"};
 constexpr int kCategoryCount = sizeof(kCategories) / sizeof(kCategories[0]);
 constexpr const char* kShareTargets[] = {"wechat", "moments", "weibo", "qq"};
 constexpr const char* kCities[] = {"上海", "北京", "杭州", "广州", "深圳", "成都", "武汉", "南京"};
@@ -45,7 +45,10 @@ std::string member_id(std::uint32_t k) {
 }
 
 StreamGenerator::StreamGenerator(const engine::Plan& plan, StreamOptions options)
-    : plan_(plan), o_(options), state_(options.seed * 0x9E3779B97F4A7C15ull + 1), orders_(options.members, 0) {
+    : plan_(plan),
+      o_(options),
+      state_(options.seed * 0x9E3779B97F4A7C15ull + 1),
+      orders_(options.members, 0) {
   const char* names[] = {"purchase", "refund", "signin", "share", "review"};
   for (int k = 0; k < kKinds; ++k) type_[k] = -1;
   for (int k = 0; k <= kReview; ++k) type_[k] = plan.event_index(names[k]);
@@ -74,7 +77,10 @@ StreamGenerator::StreamGenerator(const engine::Plan& plan, StreamOptions options
     weights_[k] = acc;
   }
   for (int k = kKinds - 1; k >= 0; --k) {  // rounding must never pick a kind the program lacks
-    if (present[k]) { weights_[k] = 1.0; break; }
+    if (present[k]) {
+      weights_[k] = 1.0;
+      break;
+    }
     weights_[k] = 2.0;
   }
 }
@@ -125,12 +131,14 @@ void StreamGenerator::fill(BenchOp& b, Kind kind, std::uint32_t member, Instant 
   }
   if (kind <= kReview) {
     op.event_type = type_[kind];
-    op.fields.assign(plan_.events[static_cast<std::size_t>(op.event_type)].fields.size(), Value::none());
+    op.fields.assign(plan_.events[static_cast<std::size_t>(op.event_type)].fields.size(),
+                     Value::none());
   }
   switch (kind) {
     case kPurchase: {
       // Log-normal spend: median ¥90, a long tail of large orders, in cents.
-      double z = std::sqrt(-2.0 * std::log(1.0 - uniform())) * std::cos(6.283185307179586 * uniform());
+      double z =
+          std::sqrt(-2.0 * std::log(1.0 - uniform())) * std::cos(6.283185307179586 * uniform());
       double yuan = std::clamp(90.0 * std::exp(1.1 * z), 0.5, 50000.0);
       auto cents = static_cast<std::int64_t>(std::llround(yuan * 100.0));
       set_field(op, amount_, Value::number(Decimal::from_units(cents * (Decimal::kScale / 100))));
@@ -161,7 +169,8 @@ void StreamGenerator::fill(BenchOp& b, Kind kind, std::uint32_t member, Instant 
       std::uint32_t n = orders_[member];
       std::uint32_t back = static_cast<std::uint32_t>(random() % std::min<std::uint32_t>(n, 5));
       set_field(op, review_order_, Value::string(order_id(member, n - back)));
-      set_field(op, review_stars_, Value::number(Decimal::from_int(static_cast<std::int64_t>(1 + random() % 5))));
+      set_field(op, review_stars_,
+                Value::number(Decimal::from_int(static_cast<std::int64_t>(1 + random() % 5))));
       break;
     }
     case kRedeem:
@@ -180,7 +189,8 @@ void StreamGenerator::fill(BenchOp& b, Kind kind, std::uint32_t member, Instant 
       }
       if (city_ >= 0) op.attributes.push_back({city_, Value::string(kCities[random() % 8])});
       break;
-    case kKinds: break;
+    case kKinds:
+      break;
   }
 }
 
@@ -190,7 +200,8 @@ std::size_t StreamGenerator::next(std::vector<BenchOp>& out, std::size_t n) {
   const std::int64_t span = o_.days * kMsPerDay;
   for (; made < n && produced_ < o_.events; ++made, ++produced_) {
     // Times rise through the span in file order (a history is in time order).
-    Instant t{o_.start.ms + static_cast<std::int64_t>(static_cast<double>(produced_) / static_cast<double>(o_.events) *
+    Instant t{o_.start.ms + static_cast<std::int64_t>(static_cast<double>(produced_) /
+                                                      static_cast<double>(o_.events) *
                                                       static_cast<double>(span))};
     double u = uniform();
     int kind = 0;

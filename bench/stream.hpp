@@ -16,9 +16,9 @@ namespace merit::bench {
 
 struct StreamOptions {
   std::uint32_t members = 1'000'000;
-  std::uint64_t events = 10'000'000;   // over `days`
+  std::uint64_t events = 10'000'000;  // over `days`
   std::int64_t days = 365;
-  Instant start{1767196800000};        // 2026-01-01T00:00:00+08:00
+  Instant start{1767196800000};  // 2026-01-01T00:00:00+08:00
   std::uint64_t seed = 1;
 };
 

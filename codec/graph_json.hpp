@@ -1,5 +1,6 @@
-// The JSON form of the evaluation graph (`merit graph --format json`, GET /v1/program/graph?format=json):
-// the same nodes and edges engine::to_dot() draws, for tools that lay out or query the graph.
+// The JSON form of the evaluation graph (`merit graph --format json`, GET
+// /v1/program/graph?format=json): the same nodes and edges engine::to_dot() draws, for tools that
+// lay out or query the graph.
 #pragma once
 
 #include <string>

@@ -14,10 +14,28 @@ class JsonWriter {
  public:
   explicit JsonWriter(std::string& out) : out_(out) {}
 
-  JsonWriter& begin_object() { sep(); out_ += '{'; first_ = true; return *this; }
-  JsonWriter& end_object() { out_ += '}'; first_ = false; return *this; }
-  JsonWriter& begin_array() { sep(); out_ += '['; first_ = true; return *this; }
-  JsonWriter& end_array() { out_ += ']'; first_ = false; return *this; }
+  JsonWriter& begin_object() {
+    sep();
+    out_ += '{';
+    first_ = true;
+    return *this;
+  }
+  JsonWriter& end_object() {
+    out_ += '}';
+    first_ = false;
+    return *this;
+  }
+  JsonWriter& begin_array() {
+    sep();
+    out_ += '[';
+    first_ = true;
+    return *this;
+  }
+  JsonWriter& end_array() {
+    out_ += ']';
+    first_ = false;
+    return *this;
+  }
   // Writes `"name":`; the next value follows without a comma.
   JsonWriter& key(std::string_view name) {
     sep();
@@ -26,13 +44,37 @@ class JsonWriter {
     after_key_ = true;
     return *this;
   }
-  JsonWriter& string(std::string_view s) { sep(); string_body(s); return *this; }
-  JsonWriter& integer(std::int64_t n) { sep(); out_ += std::to_string(n); return *this; }
-  JsonWriter& decimal(Decimal d) { sep(); out_ += d.to_string(); return *this; }
-  JsonWriter& boolean(bool b) { sep(); out_ += b ? "true" : "false"; return *this; }
-  JsonWriter& null() { sep(); out_ += "null"; return *this; }
+  JsonWriter& string(std::string_view s) {
+    sep();
+    string_body(s);
+    return *this;
+  }
+  JsonWriter& integer(std::int64_t n) {
+    sep();
+    out_ += std::to_string(n);
+    return *this;
+  }
+  JsonWriter& decimal(Decimal d) {
+    sep();
+    out_ += d.to_string();
+    return *this;
+  }
+  JsonWriter& boolean(bool b) {
+    sep();
+    out_ += b ? "true" : "false";
+    return *this;
+  }
+  JsonWriter& null() {
+    sep();
+    out_ += "null";
+    return *this;
+  }
   // A value already encoded as JSON.
-  JsonWriter& raw(std::string_view json) { sep(); out_ += json; return *this; }
+  JsonWriter& raw(std::string_view json) {
+    sep();
+    out_ += json;
+    return *this;
+  }
 
  private:
   void sep() {

@@ -2,34 +2,36 @@
 // their raw text into exact Decimals, names resolved against the Plan.
 #include "codec/operation_codec.hpp"
 
-#include <simdjson.h>
+#include <unordered_map>
 
 #include <fmt/format.h>
-
-#include <unordered_map>
+#include <simdjson.h>
 
 namespace merit::codec {
 
 namespace od = simdjson::ondemand;
 using engine::FieldType;
-using engine::OpKind;
 using engine::Operation;
+using engine::OpKind;
 using engine::Value;
 
 struct OperationDecoder::Impl {
   const engine::Plan& plan;
   od::parser parser;
   std::unique_ptr<simdjson::dom::parser> validator;  // made on the first error only
-  std::string buffer;       // the line, padded for simdjson
-  std::string data_buffer;  // a `data` object met before `type`, padded
+  std::string buffer;                                // the line, padded for simdjson
+  std::string data_buffer;                           // a `data` object met before `type`, padded
   std::unordered_map<std::string_view, int> events;  // declared event types by name
   std::unordered_map<std::string_view, int> rewards;
   std::unordered_map<std::string_view, int> privileges;
 
   explicit Impl(const engine::Plan& p) : plan(p) {
-    for (int i = 0; i < p.declared_events; ++i) events.emplace(p.events[static_cast<std::size_t>(i)].name, i);
-    for (std::size_t i = 0; i < p.rewards.size(); ++i) rewards.emplace(p.rewards[i].id, static_cast<int>(i));
-    for (std::size_t i = 0; i < p.privileges.size(); ++i) privileges.emplace(p.privileges[i].id, static_cast<int>(i));
+    for (int i = 0; i < p.declared_events; ++i)
+      events.emplace(p.events[static_cast<std::size_t>(i)].name, i);
+    for (std::size_t i = 0; i < p.rewards.size(); ++i)
+      rewards.emplace(p.rewards[i].id, static_cast<int>(i));
+    for (std::size_t i = 0; i < p.privileges.size(); ++i)
+      privileges.emplace(p.privileges[i].id, static_cast<int>(i));
     // RELIABILITY.md: JSON nesting depth 32. On failure iterate() reports the error per line.
     if (parser.allocate(1 << 20, 32) != simdjson::SUCCESS) parser = od::parser{};
   }
@@ -38,7 +40,8 @@ struct OperationDecoder::Impl {
 namespace {
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) {
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) {
     s.remove_suffix(1);
   }
   return s;
@@ -46,12 +49,18 @@ std::string_view trim(std::string_view s) {
 
 const char* json_type_name(od::json_type t) {
   switch (t) {
-    case od::json_type::array: return "an array";
-    case od::json_type::object: return "an object";
-    case od::json_type::number: return "a number";
-    case od::json_type::string: return "a string";
-    case od::json_type::boolean: return "a boolean";
-    case od::json_type::null: return "null";
+    case od::json_type::array:
+      return "an array";
+    case od::json_type::object:
+      return "an object";
+    case od::json_type::number:
+      return "a number";
+    case od::json_type::string:
+      return "a string";
+    case od::json_type::boolean:
+      return "a boolean";
+    case od::json_type::null:
+      return "null";
   }
   return "a value";
 }
@@ -61,7 +70,8 @@ std::string who(const Operation& op) {
   return op.id.empty() ? std::string("operation") : fmt::format("operation \"{}\"", op.id);
 }
 
-Result<Value> decode_value(od::value v, FieldType type, const std::string& what, const engine::Plan& plan) {
+Result<Value> decode_value(od::value v, FieldType type, const std::string& what,
+                           const engine::Plan& plan) {
   od::json_type jt;
   if (v.type().get(jt)) return Error::invalid_argument(what + ": malformed JSON value");
   if (jt == od::json_type::null) return Value::none();
@@ -107,9 +117,12 @@ Result<Value> decode_value(od::value v, FieldType type, const std::string& what,
     }
     case FieldType::kDate: {
       std::string_view s;
-      if (jt != od::json_type::string || v.get_string().get(s)) return mistyped("a date (\"2026-12-18\")");
+      if (jt != od::json_type::string || v.get_string().get(s))
+        return mistyped("a date (\"2026-12-18\")");
       auto d = parse_date(s);
-      if (!d) return Error::failed_precondition(fmt::format("{}: \"{}\" is not a date like 2026-12-18", what, s));
+      if (!d)
+        return Error::failed_precondition(
+            fmt::format("{}: \"{}\" is not a date like 2026-12-18", what, s));
       return Value::date(*d);
     }
     case FieldType::kTime: {
@@ -132,12 +145,14 @@ Result<Value> decode_value(od::value v, FieldType type, const std::string& what,
     }
     case FieldType::kStringSet: {
       od::array arr;
-      if (jt != od::json_type::array || v.get_array().get(arr)) return mistyped("an array of strings");
+      if (jt != od::json_type::array || v.get_array().get(arr))
+        return mistyped("an array of strings");
       Value out;
       out.kind = Value::Kind::kSet;
       for (auto item : arr) {
         std::string_view s;
-        if (item.get_string().get(s)) return Error::failed_precondition(what + " holds only strings");
+        if (item.get_string().get(s))
+          return Error::failed_precondition(what + " holds only strings");
         out.set.emplace_back(s);
       }
       std::sort(out.set.begin(), out.set.end());
@@ -153,16 +168,21 @@ Result<void> decode_data(od::object obj, Operation& op, const engine::Plan& plan
   op.fields.assign(ev.fields.size(), Value::none());
   for (auto field : obj) {
     std::string_view key;
-    if (field.unescaped_key().get(key)) return Error::invalid_argument(who(op) + ": malformed key in data");
+    if (field.unescaped_key().get(key))
+      return Error::invalid_argument(who(op) + ": malformed key in data");
     int slot = -1;
     for (std::size_t i = 0; i < ev.fields.size(); ++i) {
-      if (ev.fields[i].name == key) { slot = static_cast<int>(i); break; }
+      if (ev.fields[i].name == key) {
+        slot = static_cast<int>(i);
+        break;
+      }
     }
     if (slot < 0) {
       std::string names;
       for (const auto& f : ev.fields) names += (names.empty() ? "" : ", ") + f.name;
-      return Error::failed_precondition(fmt::format("{}: event type `{}` has no field `{}` (fields: {})",
-                                                    who(op), ev.name, key, names.empty() ? "none" : names));
+      return Error::failed_precondition(
+          fmt::format("{}: event type `{}` has no field `{}` (fields: {})", who(op), ev.name, key,
+                      names.empty() ? "none" : names));
     }
     const auto& f = ev.fields[static_cast<std::size_t>(slot)];
     auto v = decode_value(field.value(), f.type,
@@ -176,13 +196,16 @@ Result<void> decode_data(od::object obj, Operation& op, const engine::Plan& plan
 Result<void> decode_attributes(od::object obj, Operation& op, const engine::Plan& plan) {
   for (auto field : obj) {
     std::string_view key;
-    if (field.unescaped_key().get(key)) return Error::invalid_argument(who(op) + ": malformed key in attributes");
+    if (field.unescaped_key().get(key))
+      return Error::invalid_argument(who(op) + ": malformed key in attributes");
     int slot = plan.attribute_index(key);
     if (slot < 0) {
-      return Error::failed_precondition(fmt::format("{}: `{}` is not a declared member attribute", who(op), key));
+      return Error::failed_precondition(
+          fmt::format("{}: `{}` is not a declared member attribute", who(op), key));
     }
     const auto& f = plan.attributes[static_cast<std::size_t>(slot)];
-    auto v = decode_value(field.value(), f.type, fmt::format("{}: attribute `{}`", who(op), f.name), plan);
+    auto v = decode_value(field.value(), f.type, fmt::format("{}: attribute `{}`", who(op), f.name),
+                          plan);
     if (!v) return std::move(v).error();
     op.attributes.push_back({slot, std::move(*v)});
   }
@@ -196,7 +219,8 @@ void pad_into(std::string& buffer, std::string_view json) {
 
 }  // namespace
 
-OperationDecoder::OperationDecoder(const engine::Plan& plan) : impl_(std::make_unique<Impl>(plan)) {}
+OperationDecoder::OperationDecoder(const engine::Plan& plan)
+    : impl_(std::make_unique<Impl>(plan)) {}
 OperationDecoder::~OperationDecoder() = default;
 
 Result<void> OperationDecoder::decode(std::string_view json, Operation& op) {
@@ -209,9 +233,11 @@ Result<void> OperationDecoder::decode(std::string_view json, Operation& op) {
   simdjson::dom::element root;
   auto err = im.validator->parse(json.data(), json.size()).get(root);
   if (err) {
-    std::string why = err == simdjson::DEPTH_ERROR ? "nested too deeply" : simdjson::error_message(err);
-    return Error::invalid_argument(op.id.empty() ? "malformed JSON: " + why
-                                                 : fmt::format("{}: malformed JSON: {}", who(op), why));
+    std::string why =
+        err == simdjson::DEPTH_ERROR ? "nested too deeply" : simdjson::error_message(err);
+    return Error::invalid_argument(op.id.empty()
+                                       ? "malformed JSON: " + why
+                                       : fmt::format("{}: malformed JSON: {}", who(op), why));
   }
   return r;
 }
@@ -235,7 +261,8 @@ Result<void> OperationDecoder::decode_one(std::string_view json, Operation& op) 
     return Error::invalid_argument("malformed JSON");
   }
   od::object obj;
-  if (doc.get_object().get(obj)) return Error::invalid_argument("malformed JSON: expected an object");
+  if (doc.get_object().get(obj))
+    return Error::invalid_argument("malformed JSON: expected an object");
   std::string_view type_name, op_name = "event", time_text, reward_name, privilege_name;
   bool has_time = false, has_type = false, has_data = false, has_attrs = false, has_reward = false,
        has_privilege = false;
@@ -266,7 +293,8 @@ Result<void> OperationDecoder::decode_one(std::string_view json, Operation& op) 
       has_type = true;
       auto it = im.events.find(type_name);
       if (it == im.events.end()) {
-        return Error::failed_precondition(fmt::format("{}: unknown event type `{}`", who(op), type_name));
+        return Error::failed_precondition(
+            fmt::format("{}: unknown event type `{}`", who(op), type_name));
       }
       op.event_type = it->second;
     } else if (key == "time") {
@@ -302,7 +330,8 @@ Result<void> OperationDecoder::decode_one(std::string_view json, Operation& op) 
     } else if (key == "quantity") {
       std::int64_t q;
       if (v.get_int64().get(q)) {
-        return Error::invalid_argument(fmt::format("{}: `quantity` must be a whole number", who(op)));
+        return Error::invalid_argument(
+            fmt::format("{}: `quantity` must be a whole number", who(op)));
       }
       op.quantity = q;
     } else if (key == "attributes") {
@@ -316,44 +345,58 @@ Result<void> OperationDecoder::decode_one(std::string_view json, Operation& op) 
       return Error::invalid_argument(fmt::format("{}: unknown key `{}`", who(op), key));
     }
   }
-  if (op_name == "event") op.kind = OpKind::kEvent;
-  else if (op_name == "redeem") op.kind = OpKind::kRedeem;
-  else if (op_name == "use") op.kind = OpKind::kUse;
-  else if (op_name == "set") op.kind = OpKind::kSet;
+  if (op_name == "event")
+    op.kind = OpKind::kEvent;
+  else if (op_name == "redeem")
+    op.kind = OpKind::kRedeem;
+  else if (op_name == "use")
+    op.kind = OpKind::kUse;
+  else if (op_name == "set")
+    op.kind = OpKind::kSet;
   else {
-    return Error::invalid_argument(fmt::format(
-        "{}: unknown op `{}`; expected event, redeem, use or set", who(op), op_name));
+    return Error::invalid_argument(
+        fmt::format("{}: unknown op `{}`; expected event, redeem, use or set", who(op), op_name));
   }
-  if (op.id.empty()) return Error::invalid_argument("operation without an `id` (the idempotency key)");
-  if (op.id.size() > 128) return Error::invalid_argument(who(op).substr(0, 40) + "...: id longer than 128 bytes");
+  if (op.id.empty())
+    return Error::invalid_argument("operation without an `id` (the idempotency key)");
+  if (op.id.size() > 128)
+    return Error::invalid_argument(who(op).substr(0, 40) + "...: id longer than 128 bytes");
   if (op.member.empty()) return Error::invalid_argument(fmt::format("{}: no `member`", who(op)));
-  if (op.member.size() > 128) return Error::invalid_argument(fmt::format("{}: member id longer than 128 bytes", who(op)));
+  if (op.member.size() > 128)
+    return Error::invalid_argument(fmt::format("{}: member id longer than 128 bytes", who(op)));
   if (!has_time) return Error::invalid_argument(fmt::format("{}: no `time`", who(op)));
   switch (op.kind) {
     case OpKind::kEvent: {
-      if (!has_type) return Error::invalid_argument(fmt::format("{}: an event needs a `type`", who(op)));
+      if (!has_type)
+        return Error::invalid_argument(fmt::format("{}: an event needs a `type`", who(op)));
       if (deferred_data) {
         od::document ddoc;
         od::object data;
-        if (im.parser.iterate(im.data_buffer.data(), im.data_buffer.size() - simdjson::SIMDJSON_PADDING,
-                              im.data_buffer.size()).get(ddoc) ||
+        if (im.parser
+                .iterate(im.data_buffer.data(), im.data_buffer.size() - simdjson::SIMDJSON_PADDING,
+                         im.data_buffer.size())
+                .get(ddoc) ||
             ddoc.get_object().get(data)) {
           return Error::invalid_argument(fmt::format("{}: malformed `data`", who(op)));
         }
         MERIT_RETURN_IF_ERROR(decode_data(data, op, im.plan));
       } else if (!has_data) {
-        op.fields.assign(im.plan.events[static_cast<std::size_t>(op.event_type)].fields.size(), Value::none());
+        op.fields.assign(im.plan.events[static_cast<std::size_t>(op.event_type)].fields.size(),
+                         Value::none());
       }
       break;
     }
     case OpKind::kRedeem:
-      if (!has_reward) return Error::invalid_argument(fmt::format("{}: a redemption names a `reward`", who(op)));
+      if (!has_reward)
+        return Error::invalid_argument(fmt::format("{}: a redemption names a `reward`", who(op)));
       break;
     case OpKind::kUse:
-      if (!has_privilege) return Error::invalid_argument(fmt::format("{}: a use names a `privilege`", who(op)));
+      if (!has_privilege)
+        return Error::invalid_argument(fmt::format("{}: a use names a `privilege`", who(op)));
       break;
     case OpKind::kSet:
-      if (!has_attrs) return Error::invalid_argument(fmt::format("{}: `set` needs `attributes`", who(op)));
+      if (!has_attrs)
+        return Error::invalid_argument(fmt::format("{}: `set` needs `attributes`", who(op)));
       break;
   }
   return ok();
@@ -394,7 +437,8 @@ Result<void> OperationDecoder::decode_csv(const std::vector<std::string>& header
   // A CSV row becomes the equivalent JSON object: known keys as strings, other columns as `data`
   // fields (numbers stay text, so money is exact).
   if (row.size() != header.size()) {
-    return Error::invalid_argument(fmt::format("row has {} columns; the header has {}", row.size(), header.size()));
+    return Error::invalid_argument(
+        fmt::format("row has {} columns; the header has {}", row.size(), header.size()));
   }
   std::string json = "{";
   std::string data;

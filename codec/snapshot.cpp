@@ -5,8 +5,8 @@
 
 namespace merit::codec {
 
-using nlohmann::json;
 using engine::Value;
+using nlohmann::json;
 
 namespace {
 
@@ -34,7 +34,9 @@ json windowed(const std::vector<std::pair<Instant, Decimal>>& w) {
 
 std::vector<std::pair<Instant, Decimal>> windowed_from(const json& a) {
   std::vector<std::pair<Instant, Decimal>> w;
-  for (const auto& e : a) w.push_back({Instant{e.at(0).get<std::int64_t>()}, Decimal::from_units(e.at(1).get<std::int64_t>())});
+  for (const auto& e : a)
+    w.push_back(
+        {Instant{e.at(0).get<std::int64_t>()}, Decimal::from_units(e.at(1).get<std::int64_t>())});
   return w;
 }
 
@@ -54,7 +56,8 @@ std::string member_snapshot_json(const engine::MemberState& m) {
   j["growth_window"] = gw;
   json lots = json::array();
   for (const auto& l : m.lots) {
-    lots.push_back(json::array({l.id, l.reversible, l.earned.ms, l.expires, l.available_at, l.original, l.amount}));
+    lots.push_back(json::array(
+        {l.id, l.reversible, l.earned.ms, l.expires, l.available_at, l.original, l.amount}));
   }
   j["lots"] = lots;
   json closed = json::array();
@@ -88,7 +91,8 @@ std::string member_snapshot_json(const engine::MemberState& m) {
   j["rewards"] = rewards;
   json aggs = json::array();
   for (const auto& a : m.aggregates) {
-    aggs.push_back(json::array({a.first, a.last, windowed(a.window), a.total_count, a.total_sum.units()}));
+    aggs.push_back(
+        json::array({a.first, a.last, windowed(a.window), a.total_count, a.total_sum.units()}));
   }
   j["aggregates"] = aggs;
   j["tags"] = m.tags;
@@ -109,7 +113,9 @@ Result<engine::MemberState> member_from_snapshot(std::string_view text) {
     m.level_since = Instant{j.at("level_since").get<std::int64_t>()};
     m.review_base = Instant{j.at("review_base").get<std::int64_t>()};
     m.growth_lifetime = j.at("growth_lifetime").get<std::int64_t>();
-    for (const auto& g : j.at("growth_window")) m.growth_window.push_back({Instant{g.at(0).get<std::int64_t>()}, g.at(1).get<std::int64_t>()});
+    for (const auto& g : j.at("growth_window"))
+      m.growth_window.push_back(
+          {Instant{g.at(0).get<std::int64_t>()}, g.at(1).get<std::int64_t>()});
     for (const auto& l : j.at("lots")) {
       engine::Lot lot;
       lot.id = l.at(0).get<std::uint32_t>();
@@ -121,13 +127,15 @@ Result<engine::MemberState> member_from_snapshot(std::string_view text) {
       lot.amount = l.at(6).get<std::int64_t>();
       m.lots.push_back(lot);
     }
-    for (const auto& c : j.at("closed_lots")) m.closed_lots.push_back({c.at(0).get<std::uint32_t>(), c.at(1).get<std::int64_t>()});
+    for (const auto& c : j.at("closed_lots"))
+      m.closed_lots.push_back({c.at(0).get<std::uint32_t>(), c.at(1).get<std::int64_t>()});
     for (const auto& a : j.at("awards")) {
       engine::AwardRecord r;
       r.event_type = a.at(0).get<int>();
       r.key = a.at(1).get<std::uint64_t>();
       r.time = Instant{a.at(2).get<std::int64_t>()};
-      for (const auto& l : a.at(3)) r.lots.push_back({l.at(0).get<std::uint32_t>(), l.at(1).get<std::int64_t>()});
+      for (const auto& l : a.at(3))
+        r.lots.push_back({l.at(0).get<std::uint32_t>(), l.at(1).get<std::int64_t>()});
       r.growth = a.at(4).get<std::int64_t>();
       r.reversed = a.at(5).get<bool>();
       m.awards.push_back(std::move(r));
@@ -151,10 +159,12 @@ Result<engine::MemberState> member_from_snapshot(std::string_view text) {
       engine::PrivilegeState ps;
       ps.period = p.at(0).get<std::int32_t>();
       ps.used = p.at(1).get<std::int64_t>();
-      for (const auto& g : p.at(2)) ps.grants.push_back({g.at(0).get<std::int64_t>(), g.at(1).get<std::int64_t>()});
+      for (const auto& g : p.at(2))
+        ps.grants.push_back({g.at(0).get<std::int64_t>(), g.at(1).get<std::int64_t>()});
       m.privileges.push_back(std::move(ps));
     }
-    for (const auto& r : j.at("rewards")) m.rewards.push_back({r.at(0).get<std::int32_t>(), r.at(1).get<std::int64_t>()});
+    for (const auto& r : j.at("rewards"))
+      m.rewards.push_back({r.at(0).get<std::int32_t>(), r.at(1).get<std::int64_t>()});
     for (const auto& a : j.at("aggregates")) {
       engine::AggregateState as;
       as.first = a.at(0).get<std::int64_t>();

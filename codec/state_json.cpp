@@ -11,28 +11,50 @@ using engine::Value;
 
 const char* effect_kind_name(EffectKind k) {
   switch (k) {
-    case EffectKind::kJoin: return "join";
-    case EffectKind::kPoints: return "points";
-    case EffectKind::kCapped: return "capped";
-    case EffectKind::kBudgetCut: return "budget_cut";
-    case EffectKind::kDeduct: return "deduct";
-    case EffectKind::kSpend: return "spend";
-    case EffectKind::kExpire: return "expire";
-    case EffectKind::kRelease: return "release";
-    case EffectKind::kReverse: return "reverse";
-    case EffectKind::kShortfall: return "shortfall";
-    case EffectKind::kGrowth: return "growth";
-    case EffectKind::kLevelUp: return "level_up";
-    case EffectKind::kLevelDown: return "level_down";
-    case EffectKind::kReview: return "review";
-    case EffectKind::kTaskProgress: return "task_progress";
-    case EffectKind::kTaskDone: return "task_done";
-    case EffectKind::kGrant: return "grant";
-    case EffectKind::kUse: return "use";
-    case EffectKind::kRedeem: return "redeem";
-    case EffectKind::kTagAdd: return "tag_add";
-    case EffectKind::kTagRemove: return "tag_remove";
-    case EffectKind::kSet: return "set";
+    case EffectKind::kJoin:
+      return "join";
+    case EffectKind::kPoints:
+      return "points";
+    case EffectKind::kCapped:
+      return "capped";
+    case EffectKind::kBudgetCut:
+      return "budget_cut";
+    case EffectKind::kDeduct:
+      return "deduct";
+    case EffectKind::kSpend:
+      return "spend";
+    case EffectKind::kExpire:
+      return "expire";
+    case EffectKind::kRelease:
+      return "release";
+    case EffectKind::kReverse:
+      return "reverse";
+    case EffectKind::kShortfall:
+      return "shortfall";
+    case EffectKind::kGrowth:
+      return "growth";
+    case EffectKind::kLevelUp:
+      return "level_up";
+    case EffectKind::kLevelDown:
+      return "level_down";
+    case EffectKind::kReview:
+      return "review";
+    case EffectKind::kTaskProgress:
+      return "task_progress";
+    case EffectKind::kTaskDone:
+      return "task_done";
+    case EffectKind::kGrant:
+      return "grant";
+    case EffectKind::kUse:
+      return "use";
+    case EffectKind::kRedeem:
+      return "redeem";
+    case EffectKind::kTagAdd:
+      return "tag_add";
+    case EffectKind::kTagRemove:
+      return "tag_remove";
+    case EffectKind::kSet:
+      return "set";
   }
   return "unknown";
 }
@@ -41,13 +63,27 @@ std::string value_json(const engine::Plan& plan, const Value& v) {
   std::string out;
   JsonWriter w(out);
   switch (v.kind) {
-    case Value::Kind::kNone: w.null(); break;
-    case Value::Kind::kNumber: w.decimal(Decimal::from_units(v.i)); break;
-    case Value::Kind::kBool: w.boolean(v.i != 0); break;
-    case Value::Kind::kString: w.string(v.s); break;
-    case Value::Kind::kDate: w.string(format_date(LocalDate{static_cast<std::int32_t>(v.i)})); break;
-    case Value::Kind::kTime: w.string(format_instant(Instant{v.i})); break;
-    case Value::Kind::kDuration: w.decimal(Decimal::from_units(v.i * (Decimal::kScale / 1000))); break;
+    case Value::Kind::kNone:
+      w.null();
+      break;
+    case Value::Kind::kNumber:
+      w.decimal(Decimal::from_units(v.i));
+      break;
+    case Value::Kind::kBool:
+      w.boolean(v.i != 0);
+      break;
+    case Value::Kind::kString:
+      w.string(v.s);
+      break;
+    case Value::Kind::kDate:
+      w.string(format_date(LocalDate{static_cast<std::int32_t>(v.i)}));
+      break;
+    case Value::Kind::kTime:
+      w.string(format_instant(Instant{v.i}));
+      break;
+    case Value::Kind::kDuration:
+      w.decimal(Decimal::from_units(v.i * (Decimal::kScale / 1000)));
+      break;
     case Value::Kind::kSet:
       w.begin_array();
       for (const auto& s : v.set) w.string(s);
@@ -77,7 +113,12 @@ std::string member_json(const engine::Plan& plan, const engine::MemberView& v) {
   w.key("pending").integer(v.pending);
   w.key("expiring").begin_array();
   for (const auto& [day, amount] : v.expiring) {
-    w.begin_object().key("date").string(format_date(day)).key("amount").integer(amount).end_object();
+    w.begin_object()
+        .key("date")
+        .string(format_date(day))
+        .key("amount")
+        .integer(amount)
+        .end_object();
   }
   w.end_array();
   w.end_object();
@@ -87,7 +128,12 @@ std::string member_json(const engine::Plan& plan, const engine::MemberView& v) {
   w.end_object();
   w.key("next_level");
   if (v.next_level) {
-    w.begin_object().key("level").string(*v.next_level).key("growth_needed").integer(v.growth_to_next).end_object();
+    w.begin_object()
+        .key("level")
+        .string(*v.next_level)
+        .key("growth_needed")
+        .integer(v.growth_to_next)
+        .end_object();
   } else {
     w.null();
   }
@@ -115,8 +161,10 @@ std::string member_json(const engine::Plan& plan, const engine::MemberView& v) {
   w.key("privileges").begin_object();
   for (const auto& p : v.privileges) {
     w.key(p.id).begin_object().key("remaining");
-    if (p.remaining) w.integer(*p.remaining);
-    else w.null();
+    if (p.remaining)
+      w.integer(*p.remaining);
+    else
+      w.null();
     w.end_object();
   }
   w.end_object();
@@ -136,24 +184,41 @@ void append_effect_json(std::string& out, const engine::Plan& plan, const engine
   w.key("kind").string(effect_kind_name(e.kind));
   auto idx = static_cast<std::size_t>(e.cause_index);
   switch (e.cause) {
-    case Cause::kRule: w.key("rule").string(plan.rules[idx].id); break;
-    case Cause::kTask: w.key("task").string(plan.tasks[idx].id); break;
-    case Cause::kCampaign: w.key("campaign").string(plan.campaigns[idx].id); break;
-    case Cause::kReward: w.key("reward").string(plan.rewards[idx].id); break;
-    case Cause::kReview: w.key("cause").string("review"); break;
-    case Cause::kSystem: w.key("cause").string("system"); break;
-    case Cause::kNone: break;
+    case Cause::kRule:
+      w.key("rule").string(plan.rules[idx].id);
+      break;
+    case Cause::kTask:
+      w.key("task").string(plan.tasks[idx].id);
+      break;
+    case Cause::kCampaign:
+      w.key("campaign").string(plan.campaigns[idx].id);
+      break;
+    case Cause::kReward:
+      w.key("reward").string(plan.rewards[idx].id);
+      break;
+    case Cause::kReview:
+      w.key("cause").string("review");
+      break;
+    case Cause::kSystem:
+      w.key("cause").string("system");
+      break;
+    case Cause::kNone:
+      break;
   }
   auto level_id = [&](int l) {
-    return l >= 0 && static_cast<std::size_t>(l) < plan.levels.size() ? plan.levels[static_cast<std::size_t>(l)].id
-                                                                        : std::string();
+    return l >= 0 && static_cast<std::size_t>(l) < plan.levels.size()
+               ? plan.levels[static_cast<std::size_t>(l)].id
+               : std::string();
   };
-  auto last_day = [&](std::int64_t gone) { return format_date(plan.zone.date_of(Instant{gone - 1})); };
+  auto last_day = [&](std::int64_t gone) {
+    return format_date(plan.zone.date_of(Instant{gone - 1}));
+  };
   switch (e.kind) {
     case EffectKind::kPoints:
       w.key("amount").integer(e.amount);
       if (e.expires != engine::kNever) w.key("expires").string(last_day(e.expires));
-      if (e.pending_until > 0) w.key("pending_until").string(format_instant(Instant{e.pending_until}));
+      if (e.pending_until > 0)
+        w.key("pending_until").string(format_instant(Instant{e.pending_until}));
       if (e.exact.units() != 0) w.key("exact").decimal(e.exact);
       break;
     case EffectKind::kGrowth:
@@ -171,7 +236,8 @@ void append_effect_json(std::string& out, const engine::Plan& plan, const engine
       w.key("progress").decimal(Decimal::from_units(e.progress));
       w.key("target").decimal(e.exact);
       break;
-    case EffectKind::kTaskDone: break;
+    case EffectKind::kTaskDone:
+      break;
     case EffectKind::kGrant:
       w.key("privilege").string(plan.privileges[static_cast<std::size_t>(e.a)].id);
       w.key("amount").integer(e.amount);
@@ -181,12 +247,19 @@ void append_effect_json(std::string& out, const engine::Plan& plan, const engine
       w.key("privilege").string(plan.privileges[static_cast<std::size_t>(e.a)].id);
       w.key("from").string(e.b == 1 ? "grant" : "quota");
       break;
-    case EffectKind::kRedeem: w.key("quantity").integer(e.amount); break;
+    case EffectKind::kRedeem:
+      w.key("quantity").integer(e.amount);
+      break;
     case EffectKind::kTagAdd:
-    case EffectKind::kTagRemove: w.key("tag").string(e.text); break;
+    case EffectKind::kTagRemove:
+      w.key("tag").string(e.text);
+      break;
     case EffectKind::kJoin:
-    case EffectKind::kSet: break;
-    default: w.key("amount").integer(e.amount); break;
+    case EffectKind::kSet:
+      break;
+    default:
+      w.key("amount").integer(e.amount);
+      break;
   }
   w.key("time").string(format_instant(e.time));
   if (!e.lots.empty()) {

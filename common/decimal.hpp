@@ -1,5 +1,5 @@
-// Decimal: an exact fixed-point number with 6 fractional digits, for money, rates, points and growth
-// (LANGUAGE.md §3: never binary floating point). Range about ±9.2 × 10^12.
+// Decimal: an exact fixed-point number with 6 fractional digits, for money, rates, points and
+// growth (LANGUAGE.md §3: never binary floating point). Range about ±9.2 × 10^12.
 #pragma once
 
 #include <compare>
@@ -13,15 +13,20 @@ namespace merit {
 class Decimal {
  public:
   static constexpr std::int64_t kScale = 1'000'000;  // units per 1
-  static constexpr int kDigits = 6;                   // fractional digits kept
+  static constexpr int kDigits = 6;                  // fractional digits kept
 
   constexpr Decimal() = default;
-  static constexpr Decimal from_units(std::int64_t units) { Decimal d; d.units_ = units; return d; }
+  static constexpr Decimal from_units(std::int64_t units) {
+    Decimal d;
+    d.units_ = units;
+    return d;
+  }
   // REQUIRES: |n| < 9.2e12.
   static constexpr Decimal from_int(std::int64_t n) { return from_units(n * kScale); }
 
   // Parses "12", "-3.5", "0.000001", "1e3" is refused. More than 6 fractional digits is refused
-  // (exactness is never silently lost); so is a value out of range. `percent` divides by 100 ("5" -> 0.05).
+  // (exactness is never silently lost); so is a value out of range. `percent` divides by 100 ("5"
+  // -> 0.05).
   static std::optional<Decimal> parse(std::string_view text, bool percent = false);
 
   constexpr std::int64_t units() const { return units_; }

@@ -29,7 +29,9 @@ const char* error_code_name(ErrorCode code);
 class Error {
  public:
   Error(ErrorCode code, std::string message) : code_(code), message_(std::move(message)) {}
-  static Error invalid_argument(std::string m) { return {ErrorCode::kInvalidArgument, std::move(m)}; }
+  static Error invalid_argument(std::string m) {
+    return {ErrorCode::kInvalidArgument, std::move(m)};
+  }
   static Error not_found(std::string m) { return {ErrorCode::kNotFound, std::move(m)}; }
   static Error conflict(std::string m) { return {ErrorCode::kConflict, std::move(m)}; }
   static Error failed_precondition(std::string m) {
@@ -59,17 +61,38 @@ class [[nodiscard]] Result {
   bool has_value() const { return v_.index() == 0; }
   explicit operator bool() const { return has_value(); }
 
-  T& operator*() & { assert(has_value()); return *std::get_if<0>(&v_); }
-  const T& operator*() const& { assert(has_value()); return *std::get_if<0>(&v_); }
-  T&& operator*() && { assert(has_value()); return std::move(*std::get_if<0>(&v_)); }
-  T* operator->() { assert(has_value()); return std::get_if<0>(&v_); }
-  const T* operator->() const { assert(has_value()); return std::get_if<0>(&v_); }
+  T& operator*() & {
+    assert(has_value());
+    return *std::get_if<0>(&v_);
+  }
+  const T& operator*() const& {
+    assert(has_value());
+    return *std::get_if<0>(&v_);
+  }
+  T&& operator*() && {
+    assert(has_value());
+    return std::move(*std::get_if<0>(&v_));
+  }
+  T* operator->() {
+    assert(has_value());
+    return std::get_if<0>(&v_);
+  }
+  const T* operator->() const {
+    assert(has_value());
+    return std::get_if<0>(&v_);
+  }
   T& value() & { return **this; }
   const T& value() const& { return **this; }
   T&& value() && { return std::move(**this); }
 
-  const Error& error() const& { assert(!has_value()); return *std::get_if<1>(&v_); }
-  Error&& error() && { assert(!has_value()); return std::move(*std::get_if<1>(&v_)); }
+  const Error& error() const& {
+    assert(!has_value());
+    return *std::get_if<1>(&v_);
+  }
+  Error&& error() && {
+    assert(!has_value());
+    return std::move(*std::get_if<1>(&v_));
+  }
 
  private:
   std::variant<T, Error> v_;
@@ -83,8 +106,14 @@ class [[nodiscard]] Result<void> {
   Result(Error error) : error_(std::move(error)), ok_(false) {}  // NOLINT
   bool has_value() const { return ok_; }
   explicit operator bool() const { return ok_; }
-  const Error& error() const& { assert(!ok_); return error_; }
-  Error&& error() && { assert(!ok_); return std::move(error_); }
+  const Error& error() const& {
+    assert(!ok_);
+    return error_;
+  }
+  Error&& error() && {
+    assert(!ok_);
+    return std::move(error_);
+  }
 
  private:
   Error error_{ErrorCode::kInternal, ""};
@@ -98,11 +127,11 @@ inline Result<void> ok() { return {}; }
 #define MERIT_CONCAT_INNER_(a, b) a##b
 #define MERIT_CONCAT_(a, b) MERIT_CONCAT_INNER_(a, b)
 
-#define MERIT_RETURN_IF_ERROR(expr)                                  \
-  do {                                                               \
-    if (auto merit_status_ = (expr); !merit_status_) {               \
-      return std::move(merit_status_).error();                       \
-    }                                                                \
+#define MERIT_RETURN_IF_ERROR(expr)                    \
+  do {                                                 \
+    if (auto merit_status_ = (expr); !merit_status_) { \
+      return std::move(merit_status_).error();         \
+    }                                                  \
   } while (false)
 
 #define MERIT_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \

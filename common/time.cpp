@@ -1,20 +1,19 @@
 // Civil-calendar arithmetic and zone conversions (Howard Hinnant's date library, system tzdata).
 #include "common/time.hpp"
 
-#include <date/date.h>
-#include <date/tz.h>
-
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <exception>
 #include <limits>
+
+#include <date/date.h>
+#include <date/tz.h>
 
 namespace merit {
 
 namespace {
 
 using Ms = std::chrono::milliseconds;
-
 
 bool parse_uint(std::string_view s, std::size_t pos, std::size_t n, int& out) {
   if (pos + n > s.size()) return false;
@@ -110,8 +109,7 @@ Result<Zone> Zone::find(std::string_view name) {
   auto t = date::sys_seconds{date::sys_days{date::year{1900} / 1 / 1}};
   const auto end = date::sys_seconds{date::sys_days{date::year{2200} / 1 / 1}};
   table->starts.push_back(std::numeric_limits<std::int64_t>::min());
-  table->offsets.push_back(
-      std::chrono::duration_cast<Ms>(tz->get_info(t).offset).count());
+  table->offsets.push_back(std::chrono::duration_cast<Ms>(tz->get_info(t).offset).count());
   while (t < end) {
     auto info = tz->get_info(t);
     if (info.end <= t) break;
@@ -190,11 +188,20 @@ Instant Zone::add(Instant t, std::int64_t n, CalendarUnit unit) const {
   std::int64_t in_day = l - day * kMsPerDay;
   LocalDate d{static_cast<std::int32_t>(day)};
   switch (unit) {
-    case CalendarUnit::kDay: d.days += static_cast<std::int32_t>(n); break;
-    case CalendarUnit::kWeek: d.days += static_cast<std::int32_t>(7 * n); break;
-    case CalendarUnit::kMonth: d = add_months(d, n); break;
-    case CalendarUnit::kYear: d = add_months(d, 12 * n); break;
-    case CalendarUnit::kHour: break;
+    case CalendarUnit::kDay:
+      d.days += static_cast<std::int32_t>(n);
+      break;
+    case CalendarUnit::kWeek:
+      d.days += static_cast<std::int32_t>(7 * n);
+      break;
+    case CalendarUnit::kMonth:
+      d = add_months(d, n);
+      break;
+    case CalendarUnit::kYear:
+      d = add_months(d, 12 * n);
+      break;
+    case CalendarUnit::kHour:
+      break;
   }
   return from_local_ms(static_cast<std::int64_t>(d.days) * kMsPerDay + in_day);
 }

@@ -6,10 +6,10 @@
 #include <compare>
 #include <cstdint>
 #include <memory>
-#include <vector>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.hpp"
 
@@ -90,8 +90,8 @@ class Zone {
 };
 
 // Parses an ISO 8601 instant: "2026-01-10T15:00:00Z", "2026-11-18T10:15:00+08:00",
-// "2026-01-10T15:00:00.250Z", "2026-01-10T15:00" or "2026-01-10" (no offset: wall clock in `local`).
-// Errors name the text and say what form was expected.
+// "2026-01-10T15:00:00.250Z", "2026-01-10T15:00" or "2026-01-10" (no offset: wall clock in
+// `local`). Errors name the text and say what form was expected.
 Result<Instant> parse_instant(std::string_view text, const Zone& local);
 
 // "2026-01-10T15:00:00Z" (UTC; ".250" milliseconds only when not zero).

@@ -10,14 +10,16 @@
 namespace merit::dsl::ast {
 
 // A 1-based line and column (columns count Unicode code points) in the program's file. Positions
-// never take part in equality: two trees are equal when they say the same thing, wherever it was said.
+// never take part in equality: two trees are equal when they say the same thing, wherever it was
+// said.
 struct Loc {
   std::uint32_t line = 0;
   std::uint32_t col = 0;
   friend bool operator==(const Loc&, const Loc&) { return true; }
 };
 
-// A name that refers to a declaration (an event type, a level, a task...), with where it was written.
+// A name that refers to a declaration (an event type, a level, a task...), with where it was
+// written.
 struct Ident {
   std::string name;
   Loc loc;
@@ -64,7 +66,7 @@ enum class ExprKind : std::uint8_t {
   kAggregate,  // text: "count" | "sum" | "last" | "first"; path: [EVENT] or [EVENT, FIELD] for sum;
                // args: [where-expression] when `where` was written; within: the window if written
   kUnary,      // text: "not" | "-"; args: [operand]
-  kBinary,     // text: "or" "and" "==" "!=" "<" "<=" ">" ">=" "+" "-" "*" "/" "in"; args: [lhs, rhs]
+  kBinary,  // text: "or" "and" "==" "!=" "<" "<=" ">" ">=" "+" "-" "*" "/" "in"; args: [lhs, rhs]
 };
 
 struct Expr {
@@ -82,12 +84,13 @@ struct Expr {
 // ---------------------------------------------------------------------------------------------
 // Statements (§4.6, §4.8, §4.9)
 
-// `expire after 30 days` | `expire at end of month + 3` | `expire at end of year + 1` | `expire never`
+// `expire after 30 days` | `expire at end of month + 3` | `expire at end of year + 1` | `expire
+// never`
 enum class ExpiryKind : std::uint8_t { kNever, kAfter, kEndOfMonth, kEndOfYear };
 struct Expiry {
   ExpiryKind kind = ExpiryKind::kNever;
-  Duration after;        // kAfter
-  std::int64_t plus = 0; // kEndOfMonth / kEndOfYear: K in `+ K`
+  Duration after;         // kAfter
+  std::int64_t plus = 0;  // kEndOfMonth / kEndOfYear: K in `+ K`
   Loc loc;
   friend bool operator==(const Expiry&, const Expiry&) = default;
 };
@@ -109,11 +112,11 @@ enum class StmtKind : std::uint8_t {
 struct Stmt {
   StmtKind kind = StmtKind::kPointsAdd;
   Loc loc;
-  Expr value;                      // amount, tag, reverse's matched value, if's condition
-  std::optional<Expiry> expire;    // kPointsAdd
-  std::optional<Duration> pending; // kPointsAdd
-  Ident target;                    // kGrant: privilege; kReverse: event type
-  Ident field;                     // kReverse: the field compared
+  Expr value;                         // amount, tag, reverse's matched value, if's condition
+  std::optional<Expiry> expire;       // kPointsAdd
+  std::optional<Duration> pending;    // kPointsAdd
+  Ident target;                       // kGrant: privilege; kReverse: event type
+  Ident field;                        // kReverse: the field compared
   std::optional<std::int64_t> count;  // kGrant: N uses (absent = 1)
   std::optional<Duration> valid;      // kGrant: validity (absent = forever)
   std::vector<Stmt> then_body;        // kIf
@@ -165,9 +168,9 @@ struct PointsDecl {
   Loc loc;
   std::optional<std::string> name;
   std::optional<Expiry> expire;
-  std::optional<PerPeriod> cap;       // `cap N per day|week|month|year`
-  std::optional<Duration> pending;    // `pending N days`
-  bool allow_negative = false;        // `allow negative`
+  std::optional<PerPeriod> cap;     // `cap N per day|week|month|year`
+  std::optional<Duration> pending;  // `pending N days`
+  bool allow_negative = false;      // `allow negative`
   std::vector<std::string> comments;
   friend bool operator==(const PointsDecl&, const PointsDecl&) = default;
 };
@@ -253,9 +256,9 @@ enum class GoalKind : std::uint8_t { kNone, kCount, kSum, kStreak };
 struct Goal {
   GoalKind kind = GoalKind::kNone;
   Loc loc;
-  std::int64_t count = 0;       // kCount: N; kStreak: N (days)
-  Expr sum;                     // kSum: the summed expression
-  Expr reaches;                 // kSum: the target (a kNumber)
+  std::int64_t count = 0;          // kCount: N; kStreak: N (days)
+  Expr sum;                        // kSum: the summed expression
+  Expr reaches;                    // kSum: the target (a kNumber)
   std::optional<Duration> within;  // kCount / kSum
   friend bool operator==(const Goal&, const Goal&) = default;
 };
@@ -269,23 +272,31 @@ struct TaskDecl {
   std::optional<Ident> in;  // the package
   Ident on;
   std::optional<Expr> when;
-  Goal goal;                              // kind kNone when no goal was written
-  std::optional<RepeatKind> repeat;       // absent = once (not written)
+  Goal goal;                         // kind kNone when no goal was written
+  std::optional<RepeatKind> repeat;  // absent = once (not written)
   Loc repeat_loc;
   std::vector<Stmt> body;
   std::vector<std::string> comments;
   friend bool operator==(const TaskDecl&, const TaskDecl&) = default;
 };
 
-enum class Weekday : std::uint8_t { kMonday, kTuesday, kWednesday, kThursday, kFriday, kSaturday, kSunday };
+enum class Weekday : std::uint8_t {
+  kMonday,
+  kTuesday,
+  kWednesday,
+  kThursday,
+  kFriday,
+  kSaturday,
+  kSunday
+};
 enum class RecurKind : std::uint8_t { kMonthDay, kWeekday, kDailyHours };
 // `every month on day 18` | `every friday` | `every day from 10:00 to 14:00`
 struct Recurrence {
   RecurKind kind = RecurKind::kMonthDay;
-  std::int64_t day = 0;   // kMonthDay: 1..31
+  std::int64_t day = 0;                // kMonthDay: 1..31
   Weekday weekday = Weekday::kMonday;  // kWeekday
-  std::string from;       // kDailyHours: "HH:MM"
-  std::string to;         // kDailyHours: "HH:MM"
+  std::string from;                    // kDailyHours: "HH:MM"
+  std::string to;                      // kDailyHours: "HH:MM"
   Loc loc;
   friend bool operator==(const Recurrence&, const Recurrence&) = default;
 };
@@ -294,11 +305,11 @@ struct CampaignDecl {
   Loc loc;
   Ident id;
   std::optional<std::string> name;
-  std::optional<Ident> on;               // absent = every declared event type
-  std::optional<Recurrence> every;       // the recurring part of the schedule
-  std::optional<DateRange> during;       // the bounding days (alone: the whole schedule)
+  std::optional<Ident> on;          // absent = every declared event type
+  std::optional<Recurrence> every;  // the recurring part of the schedule
+  std::optional<DateRange> during;  // the bounding days (alone: the whole schedule)
   std::optional<Expr> for_;
-  std::optional<std::int64_t> budget;    // points
+  std::optional<std::int64_t> budget;  // points
   Loc budget_loc;
   std::vector<Stmt> body;
   std::vector<std::string> comments;
@@ -329,7 +340,8 @@ struct RewardDecl {
   friend bool operator==(const RewardDecl&, const RewardDecl&) = default;
 };
 
-// `card plus "PLUS会员" lasts 1 year { grant free_shipping 4 }` (parsed now; evaluated in a later wave).
+// `card plus "PLUS会员" lasts 1 year { grant free_shipping 4 }` (parsed now; evaluated in a later
+// wave).
 struct CardDecl {
   Loc loc;
   Ident id;
@@ -373,8 +385,8 @@ struct Program {
     return a.program == b.program && a.member == b.member && a.events == b.events &&
            a.points == b.points && a.growth == b.growth && a.levels == b.levels &&
            a.rules == b.rules && a.packages == b.packages && a.tasks == b.tasks &&
-           a.campaigns == b.campaigns && a.privileges == b.privileges &&
-           a.rewards == b.rewards && a.cards == b.cards && a.segments == b.segments &&
+           a.campaigns == b.campaigns && a.privileges == b.privileges && a.rewards == b.rewards &&
+           a.cards == b.cards && a.segments == b.segments &&
            a.trailing_comments == b.trailing_comments;
   }
 };

@@ -9,9 +9,12 @@ namespace {
 
 const char* severity_word(Severity s) {
   switch (s) {
-    case Severity::kError: return "error";
-    case Severity::kWarning: return "warning";
-    case Severity::kNote: return "note";
+    case Severity::kError:
+      return "error";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kNote:
+      return "note";
   }
   return "error";
 }
@@ -21,7 +24,10 @@ char32_t next_code_point(std::string_view text, std::size_t& i) {
   auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
   unsigned char lead = byte(i);
   int extra = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : 0;
-  char32_t cp = extra == 3 ? lead & 0x07u : extra == 2 ? lead & 0x0Fu : extra == 1 ? lead & 0x1Fu : lead;
+  char32_t cp = extra == 3   ? lead & 0x07u
+                : extra == 2 ? lead & 0x0Fu
+                : extra == 1 ? lead & 0x1Fu
+                             : lead;
   ++i;
   for (int k = 0; k < extra && i < text.size() && (byte(i) & 0xC0) == 0x80; ++k, ++i) {
     cp = (cp << 6) | (byte(i) & 0x3Fu);

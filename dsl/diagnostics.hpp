@@ -15,10 +15,10 @@ enum class Severity : std::uint8_t { kError, kWarning, kNote };
 struct Diagnostic {
   Severity severity = Severity::kError;
   std::string file;
-  ast::Loc loc;                      // 1-based line and column (code points)
-  std::string message;               // plain words: what is wrong or what was expected
+  ast::Loc loc;                           // 1-based line and column (code points)
+  std::string message;                    // plain words: what is wrong or what was expected
   std::optional<std::string> suggestion;  // "did you mean `amount`?" text: the suggested name only
-  std::string code;                  // a short stable id for tools: "syntax", "unknown-name", ...
+  std::string code;  // a short stable id for tools: "syntax", "unknown-name", ...
 };
 
 // Renders one diagnostic the way a terminal user reads it:

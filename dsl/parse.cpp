@@ -21,14 +21,16 @@ constexpr int kMaxBlockDepth = 32;
 
 const std::vector<std::string>& declaration_keywords() {
   static const std::vector<std::string> words = {
-      "program", "member",  "event",    "points",    "growth", "levels", "rule",
-      "package", "task",    "campaign", "privilege", "reward", "card",   "segment"};
+      "program", "member", "event",    "points",    "growth", "levels", "rule",
+      "package", "task",   "campaign", "privilege", "reward", "card",   "segment"};
   return words;
 }
 
 bool is_word_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool is_word_char(char c) { return is_word_start(c) || (c >= '0' && c <= '9'); }
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 std::size_t word_end(std::string_view text, std::size_t p) {
   if (p >= text.size() || !is_word_start(text[p])) return p;
@@ -270,12 +272,14 @@ class Reporter {
       std::size_t first_space = inside.find(' ');
       std::string head = inside.substr(0, first_space);
       if (!head.empty() && std::all_of(head.begin(), head.end(), is_word_char) &&
-          is_word_start(head[0]) && std::find(candidates.begin(), candidates.end(), head) == candidates.end()) {
+          is_word_start(head[0]) &&
+          std::find(candidates.begin(), candidates.end(), head) == candidates.end()) {
         candidates.push_back(head);
       }
       b = message.find('`', c + 1);
     }
-    if (std::find(candidates.begin(), candidates.end(), word) != candidates.end()) return std::nullopt;
+    if (std::find(candidates.begin(), candidates.end(), word) != candidates.end())
+      return std::nullopt;
     return nearest(word, candidates);
   }
 
@@ -311,8 +315,8 @@ std::size_t collect_comments(std::string_view text, std::size_t p, std::vector<s
 // Parses the whole of a fragment with one grammar entry point, then lowers it.
 template <class Out, class SyntaxT, class LowerFn>
 Out parse_fragment(const Source& source,
-                   grammar::Parsed<SyntaxT> (*entry)(const char*, const char*),
-                   const char* what, LowerFn lower) {
+                   grammar::Parsed<SyntaxT> (*entry)(const char*, const char*), const char* what,
+                   LowerFn lower) {
   Out out;
   Reporter report(source, out.diagnostics);
   std::string_view text = source.text();
@@ -374,7 +378,8 @@ ParseOutput parse_program(const Source& source) {
       p = next_declaration_line(text, p);
       continue;
     }
-    while (next_violation < violations.size() && violations[next_violation].offset < p) ++next_violation;
+    while (next_violation < violations.size() && violations[next_violation].offset < p)
+      ++next_violation;
     if (next_violation < violations.size()) {
       // Cached while p stays inside the region: declarations sharing one long line must not
       // rescan it each time.
@@ -388,7 +393,8 @@ ParseOutput parse_program(const Source& source) {
     grammar::Parsed<syntax::Decl> parsed =
         grammar::parse_declaration(text.data() + p, text.data() + text.size());
     if (!parsed.ok) {
-      std::size_t at = report.failure(parsed.failure, fmt::format("expected a `{}` declaration", word));
+      std::size_t at =
+          report.failure(parsed.failure, fmt::format("expected a `{}` declaration", word));
       // Resynchronise: at the line of the error if that line starts a declaration (a missing `}`
       // is found at the next declaration), else at the next declaration line after it.
       std::size_t error_line = line_start(text, at);
@@ -403,7 +409,8 @@ ParseOutput parse_program(const Source& source) {
     p = static_cast<std::size_t>(parsed.end - text.data());
   }
   if (program.program.loc.line == 0 && out.diagnostics.empty()) {
-    report.at(0, "missing `program` declaration: a file starts with `program NAME { timezone \"UTC\" }`");
+    report.at(
+        0, "missing `program` declaration: a file starts with `program NAME { timezone \"UTC\" }`");
   }
   if (out.diagnostics.empty()) out.program = std::move(program);
   return out;
@@ -413,15 +420,16 @@ ParseOutput parse_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     ParseOutput out;
-    out.diagnostics.push_back(Diagnostic{Severity::kError, path, {1, 1},
-                                         fmt::format("cannot read file `{}`", path), {}, "io"});
+    out.diagnostics.push_back(Diagnostic{
+        Severity::kError, path, {1, 1}, fmt::format("cannot read file `{}`", path), {}, "io"});
     return out;
   }
   std::ostringstream ss;
   ss << in.rdbuf();
   Source source(path, ss.str());
   auto ends_with = [&](std::string_view suffix) {
-    return path.size() >= suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+    return path.size() >= suffix.size() &&
+           path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
   };
   if (ends_with(".yaml") || ends_with(".yml")) return load_yaml_program(source);
   return parse_program(source);
@@ -433,10 +441,9 @@ ExprOutput parse_expression(const Source& source) {
 }
 
 StmtOutput parse_statement(const Source& source) {
-  return parse_fragment<StmtOutput>(
-      source, &grammar::parse_statement,
-      "a statement such as `points += 10`",
-      [](grammar::Lowerer& l, const auto& s) { return l.stmt(s); });
+  return parse_fragment<StmtOutput>(source, &grammar::parse_statement,
+                                    "a statement such as `points += 10`",
+                                    [](grammar::Lowerer& l, const auto& s) { return l.stmt(s); });
 }
 
 ClauseOutput<ast::Expiry> parse_expiry_clause(const Source& source) {
@@ -485,7 +492,8 @@ ClauseOutput<ast::DateRange> parse_date_range_clause(const Source& source) {
 
 ClauseOutput<ast::Duration> parse_available_clause(const Source& source) {
   return parse_fragment<ClauseOutput<ast::Duration>>(
-      source, &grammar::parse_available, "a duration and `after join`, such as `30 days after join`",
+      source, &grammar::parse_available,
+      "a duration and `after join`, such as `30 days after join`",
       [](grammar::Lowerer& l, const auto& d) { return l.duration(d); });
 }
 

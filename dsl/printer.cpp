@@ -18,35 +18,52 @@ using namespace ast;
 
 const char* unit_word(Unit u, bool plural) {
   switch (u) {
-    case Unit::kHour: return plural ? "hours" : "hour";
-    case Unit::kDay: return plural ? "days" : "day";
-    case Unit::kWeek: return plural ? "weeks" : "week";
-    case Unit::kMonth: return plural ? "months" : "month";
-    case Unit::kYear: return plural ? "years" : "year";
+    case Unit::kHour:
+      return plural ? "hours" : "hour";
+    case Unit::kDay:
+      return plural ? "days" : "day";
+    case Unit::kWeek:
+      return plural ? "weeks" : "week";
+    case Unit::kMonth:
+      return plural ? "months" : "month";
+    case Unit::kYear:
+      return plural ? "years" : "year";
   }
   return "days";
 }
 
 const char* period_word(Period p) {
   switch (p) {
-    case Period::kDay: return "day";
-    case Period::kWeek: return "week";
-    case Period::kMonth: return "month";
-    case Period::kYear: return "year";
-    case Period::kMember: return "member";
+    case Period::kDay:
+      return "day";
+    case Period::kWeek:
+      return "week";
+    case Period::kMonth:
+      return "month";
+    case Period::kYear:
+      return "year";
+    case Period::kMember:
+      return "member";
   }
   return "day";
 }
 
 const char* weekday_word(Weekday w) {
   switch (w) {
-    case Weekday::kMonday: return "monday";
-    case Weekday::kTuesday: return "tuesday";
-    case Weekday::kWednesday: return "wednesday";
-    case Weekday::kThursday: return "thursday";
-    case Weekday::kFriday: return "friday";
-    case Weekday::kSaturday: return "saturday";
-    case Weekday::kSunday: return "sunday";
+    case Weekday::kMonday:
+      return "monday";
+    case Weekday::kTuesday:
+      return "tuesday";
+    case Weekday::kWednesday:
+      return "wednesday";
+    case Weekday::kThursday:
+      return "thursday";
+    case Weekday::kFriday:
+      return "friday";
+    case Weekday::kSaturday:
+      return "saturday";
+    case Weekday::kSunday:
+      return "sunday";
   }
   return "monday";
 }
@@ -54,12 +71,18 @@ const char* weekday_word(Weekday w) {
 // The word after `repeat` in .merit and the value of `repeat:` in YAML ("once" is .merit's `once`).
 const char* repeat_word(RepeatKind r) {
   switch (r) {
-    case RepeatKind::kOnce: return "once";
-    case RepeatKind::kAlways: return "always";
-    case RepeatKind::kDaily: return "daily";
-    case RepeatKind::kWeekly: return "weekly";
-    case RepeatKind::kMonthly: return "monthly";
-    case RepeatKind::kYearly: return "yearly";
+    case RepeatKind::kOnce:
+      return "once";
+    case RepeatKind::kAlways:
+      return "always";
+    case RepeatKind::kDaily:
+      return "daily";
+    case RepeatKind::kWeekly:
+      return "weekly";
+    case RepeatKind::kMonthly:
+      return "monthly";
+    case RepeatKind::kYearly:
+      return "yearly";
   }
   return "once";
 }
@@ -100,10 +123,14 @@ int binary_prec(std::string_view op) {
 
 int expr_prec(const Expr& e) {
   switch (e.kind) {
-    case ExprKind::kBinary: return binary_prec(e.text);
-    case ExprKind::kUnary: return e.text == "not" ? kPrecNot : kPrecNeg;
-    case ExprKind::kNumber: return (!e.text.empty() && e.text[0] == '-') ? kPrecNeg : kPrecAtom;
-    default: return kPrecAtom;
+    case ExprKind::kBinary:
+      return binary_prec(e.text);
+    case ExprKind::kUnary:
+      return e.text == "not" ? kPrecNot : kPrecNeg;
+    case ExprKind::kNumber:
+      return (!e.text.empty() && e.text[0] == '-') ? kPrecNeg : kPrecAtom;
+    default:
+      return kPrecAtom;
   }
 }
 
@@ -133,14 +160,24 @@ void print_expr(const Expr& e, std::string& out) {
       out += e.text;
       if (e.percent) out += '%';
       return;
-    case ExprKind::kString: out += quote_dsl(e.text); return;
+    case ExprKind::kString:
+      out += quote_dsl(e.text);
+      return;
     case ExprKind::kBool:
     case ExprKind::kDate:
     case ExprKind::kDateTime:
-    case ExprKind::kTimeOfDay: out += e.text; return;
-    case ExprKind::kNone: out += "none"; return;
-    case ExprKind::kDuration: out += print_duration(e.duration); return;
-    case ExprKind::kPath: print_path(e.path, out); return;
+    case ExprKind::kTimeOfDay:
+      out += e.text;
+      return;
+    case ExprKind::kNone:
+      out += "none";
+      return;
+    case ExprKind::kDuration:
+      out += print_duration(e.duration);
+      return;
+    case ExprKind::kPath:
+      print_path(e.path, out);
+      return;
     case ExprKind::kCall:
       out += e.text;
       out += '(';
@@ -151,7 +188,8 @@ void print_expr(const Expr& e, std::string& out) {
       out += ')';
       return;
     case ExprKind::kAggregate:
-      // count(EVENT [where EXPR] [within D]) | sum(EVENT.FIELD [within D]) | last(EVENT) | first(EVENT)
+      // count(EVENT [where EXPR] [within D]) | sum(EVENT.FIELD [within D]) | last(EVENT) |
+      // first(EVENT)
       out += e.text;
       out += '(';
       print_path(e.path, out);
@@ -200,8 +238,10 @@ std::string per_period_text(const PerPeriod& p) {
 
 std::string expiry_text(const Expiry& x) {
   switch (x.kind) {
-    case ExpiryKind::kNever: return "never";
-    case ExpiryKind::kAfter: return "after " + print_duration(x.after);
+    case ExpiryKind::kNever:
+      return "never";
+    case ExpiryKind::kAfter:
+      return "after " + print_duration(x.after);
     case ExpiryKind::kEndOfMonth:
       return "at end of month" + (x.plus ? " + " + std::to_string(x.plus) : std::string());
     case ExpiryKind::kEndOfYear:
@@ -218,9 +258,12 @@ std::string date_range_text(const DateRange& r) { return r.from + " .. " + r.to;
 
 std::string recurrence_text(const Recurrence& r) {
   switch (r.kind) {
-    case RecurKind::kMonthDay: return "every month on day " + std::to_string(r.day);
-    case RecurKind::kWeekday: return std::string("every ") + weekday_word(r.weekday);
-    case RecurKind::kDailyHours: return "every day from " + r.from + " to " + r.to;
+    case RecurKind::kMonthDay:
+      return "every month on day " + std::to_string(r.day);
+    case RecurKind::kWeekday:
+      return std::string("every ") + weekday_word(r.weekday);
+    case RecurKind::kDailyHours:
+      return "every day from " + r.from + " to " + r.to;
   }
   return "";
 }
@@ -228,12 +271,16 @@ std::string recurrence_text(const Recurrence& r) {
 std::string goal_text(const Goal& g) {
   std::string out;
   switch (g.kind) {
-    case GoalKind::kNone: return "";
-    case GoalKind::kCount: out = "count " + std::to_string(g.count); break;
+    case GoalKind::kNone:
+      return "";
+    case GoalKind::kCount:
+      out = "count " + std::to_string(g.count);
+      break;
     case GoalKind::kSum:
       out = "sum " + print_expression(g.sum) + " reaches " + print_expression(g.reaches);
       break;
-    case GoalKind::kStreak: return "streak " + print_duration(Duration{g.count, Unit::kDay, {}});
+    case GoalKind::kStreak:
+      return "streak " + print_duration(Duration{g.count, Unit::kDay, {}});
   }
   if (g.within) out += " within " + print_duration(*g.within);
   return out;
@@ -252,22 +299,38 @@ std::string simple_stmt_text(const Stmt& s) {
       if (s.expire) out += " expire " + expiry_text(*s.expire);
       if (s.pending) out += " pending " + print_duration(*s.pending);
       break;
-    case StmtKind::kPointsSub: assign("points -= "); break;
-    case StmtKind::kPointsMul: assign("points *= "); break;
-    case StmtKind::kGrowthAdd: assign("growth += "); break;
-    case StmtKind::kGrowthSub: assign("growth -= "); break;
-    case StmtKind::kGrowthMul: assign("growth *= "); break;
-    case StmtKind::kTagAdd: assign("tag += "); break;
-    case StmtKind::kTagSub: assign("tag -= "); break;
+    case StmtKind::kPointsSub:
+      assign("points -= ");
+      break;
+    case StmtKind::kPointsMul:
+      assign("points *= ");
+      break;
+    case StmtKind::kGrowthAdd:
+      assign("growth += ");
+      break;
+    case StmtKind::kGrowthSub:
+      assign("growth -= ");
+      break;
+    case StmtKind::kGrowthMul:
+      assign("growth *= ");
+      break;
+    case StmtKind::kTagAdd:
+      assign("tag += ");
+      break;
+    case StmtKind::kTagSub:
+      assign("tag -= ");
+      break;
     case StmtKind::kGrant:
       out = "grant " + s.target.name;
       if (s.count) out += " " + std::to_string(*s.count);
       if (s.valid) out += " valid " + print_duration(*s.valid);
       break;
     case StmtKind::kReverse:
-      out = "reverse " + s.target.name + " where " + s.field.name + " == " + print_expression(s.value);
+      out = "reverse " + s.target.name + " where " + s.field.name +
+            " == " + print_expression(s.value);
       break;
-    case StmtKind::kIf: break;
+    case StmtKind::kIf:
+      break;
   }
   return out;
 }
@@ -319,7 +382,8 @@ class DslPrinter {
       decl(d.comments);
       out_ += "levels by " + d.by;
       if (d.review) out_ += " review " + review_text(*d.review);
-      if (d.downgrade) out_ += d.downgrade == Downgrade::kOne ? " downgrade one" : " downgrade qualified";
+      if (d.downgrade)
+        out_ += d.downgrade == Downgrade::kOne ? " downgrade one" : " downgrade qualified";
       lines.clear();
       for (const auto& l : d.levels) lines.push_back(level_line(l));
       braces(lines);
@@ -348,9 +412,12 @@ class DslPrinter {
       if (t.when) out_ += " when " + print_expression(*t.when);
       if (t.goal.kind != GoalKind::kNone) out_ += " " + goal_text(t.goal);
       if (t.repeat) {
-        if (*t.repeat == RepeatKind::kOnce) out_ += " once";
-        else if (*t.repeat == RepeatKind::kAlways) out_ += " repeat";
-        else out_ += std::string(" repeat ") + repeat_word(*t.repeat);
+        if (*t.repeat == RepeatKind::kOnce)
+          out_ += " once";
+        else if (*t.repeat == RepeatKind::kAlways)
+          out_ += " repeat";
+        else
+          out_ += std::string(" repeat ") + repeat_word(*t.repeat);
       }
       body(t.body, 0);
       out_ += '\n';
@@ -494,9 +561,27 @@ class DslPrinter {
 
 bool is_plain_safe_first(char c) {
   switch (c) {
-    case '-': case '?': case ':': case ',': case '[': case ']': case '{': case '}': case '#':
-    case '&': case '*': case '!': case '|': case '>': case '\'': case '"': case '%': case '@':
-    case '`': case ' ': case '\t':
+    case '-':
+    case '?':
+    case ':':
+    case ',':
+    case '[':
+    case ']':
+    case '{':
+    case '}':
+    case '#':
+    case '&':
+    case '*':
+    case '!':
+    case '|':
+    case '>':
+    case '\'':
+    case '"':
+    case '%':
+    case '@':
+    case '`':
+    case ' ':
+    case '\t':
       return false;
     default:
       return true;
@@ -514,9 +599,8 @@ std::string lower_ascii(std::string_view s) {
 // string: null, a boolean (yes/no/on/off too), a number, a date, a merge key.
 bool looks_like_non_string(std::string_view s) {
   std::string l = lower_ascii(s);
-  static const char* const kWords[] = {"~",   "null", "true", "false", "yes", "no",  "on",
-                                       "off", "y",    "n",    ".inf",  "-.inf", "+.inf",
-                                       ".nan", "<<"};
+  static const char* const kWords[] = {"~", "null", "true", "false", "yes",   "no",   "on", "off",
+                                       "y", "n",    ".inf", "-.inf", "+.inf", ".nan", "<<"};
   for (const char* w : kWords)
     if (l == w) return true;
   // Anything that starts like a number (digits, sign, dot) and holds only number-ish characters:
@@ -539,7 +623,9 @@ bool looks_like_non_string(std::string_view s) {
 // The byte length of a character at s[i] that a YAML reader takes for a line break or a byte order
 // mark (NEL U+0085, LS U+2028, PS U+2029, BOM U+FEFF); 0 for anything else.
 std::size_t yaml_break_length(std::string_view s, std::size_t i) {
-  auto at = [&](std::size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0; };
+  auto at = [&](std::size_t k) {
+    return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0;
+  };
   if (at(0) == 0xC2 && at(1) == 0x85) return 2;
   if (at(0) == 0xE2 && at(1) == 0x80 && (at(2) == 0xA8 || at(2) == 0xA9)) return 3;
   if (at(0) == 0xEF && at(1) == 0xBB && at(2) == 0xBF) return 3;
@@ -549,13 +635,14 @@ std::size_t yaml_break_length(std::string_view s, std::size_t i) {
 // A scalar as YAML text: plain when a reader gets back exactly `s` as a string, else single-quoted,
 // or double-quoted when it holds control characters. `flow`: it sits inside `{ }` or `[ ]`.
 std::string yaml_scalar(std::string_view s, bool flow = false, bool force_quotes = false) {
-  bool plain = !force_quotes && !s.empty() && is_plain_safe_first(s[0]) && s.back() != ' ' && s.back() != ':' &&
-               !looks_like_non_string(s);
+  bool plain = !force_quotes && !s.empty() && is_plain_safe_first(s[0]) && s.back() != ' ' &&
+               s.back() != ':' && !looks_like_non_string(s);
   bool control = false;
   for (std::size_t i = 0; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x20 || c == 0x7f || yaml_break_length(s, i)) control = true;
-    if (c == ':' && (i + 1 == s.size() || s[i + 1] == ' ' || (flow && s[i + 1] == ','))) plain = false;
+    if (c == ':' && (i + 1 == s.size() || s[i + 1] == ' ' || (flow && s[i + 1] == ',')))
+      plain = false;
     if (c == '#' && i > 0 && s[i - 1] == ' ') plain = false;
     if (flow && (c == ',' || c == '[' || c == ']' || c == '{' || c == '}')) plain = false;
   }

@@ -13,6 +13,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 
 // The nearest of `candidates` to `name`, if its distance is at most max(1, min(3, len/2));
 // ties go to the first candidate in order. Empty when nothing is near.
-std::optional<std::string> nearest(std::string_view name, const std::vector<std::string>& candidates);
+std::optional<std::string> nearest(std::string_view name,
+                                   const std::vector<std::string>& candidates);
 
 }  // namespace merit::dsl

@@ -2,8 +2,6 @@
 // `.merit` parser gives. yaml-cpp reads the document; every clause string is read by the .merit
 // fragment parsers (dsl/parse.hpp) with a Source based at the scalar, so diagnostics point into the
 // YAML file. All yaml-cpp exceptions stop here.
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
@@ -13,6 +11,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include <yaml-cpp/yaml.h>
 
 #include "dsl/parse.hpp"
 #include "dsl/suggest.hpp"
@@ -37,17 +37,22 @@ bool is_identifier(std::string_view s) {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
 // What a node is, in the words of a message: "a list", "a map", "a text value", "nothing".
 const char* shape_name(const YAML::Node& n) {
   switch (n.Type()) {
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a map";
-    case YAML::NodeType::Scalar: return "a single value";
-    default: return "nothing";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Map:
+      return "a map";
+    case YAML::NodeType::Scalar:
+      return "a single value";
+    default:
+      return "nothing";
   }
 }
 
@@ -141,9 +146,9 @@ class Loader {
   // (an alias lets a short file expand into a huge tree).
 
   bool pre_scan() {
-    std::vector<std::size_t> indents;  // the open block levels, by indentation
-    int flow = 0;                      // open [ and { in a flow collection
-    char quote = 0;                    // inside a quoted scalar that spans lines
+    std::vector<std::size_t> indents;              // the open block levels, by indentation
+    int flow = 0;                                  // open [ and { in a flow collection
+    char quote = 0;                                // inside a quoted scalar that spans lines
     std::size_t block_scalar = std::string::npos;  // inside `|` or `>` text more indented than this
     for (std::size_t ln = 0; ln < lines_.size(); ++ln) {
       std::string_view l = lines_[ln];
@@ -194,8 +199,10 @@ class Loader {
           if (quote == '"' && c == '\\') {
             ++pos;
           } else if (c == quote) {
-            if (quote == '\'' && pos + 1 < l.size() && l[pos + 1] == '\'') ++pos;
-            else quote = 0;
+            if (quote == '\'' && pos + 1 < l.size() && l[pos + 1] == '\'')
+              ++pos;
+            else
+              quote = 0;
           }
           continue;
         }
@@ -243,8 +250,8 @@ class Loader {
   // itself when the line holds no key. l.size() when the value is empty.
   static std::size_t value_start(std::string_view l, std::size_t pos) {
     std::size_t i = pos;
-    if (i < l.size() && (l[i] == '[' || l[i] == '{' || l[i] == '&' || l[i] == '*' || l[i] == '|' ||
-                         l[i] == '>'))
+    if (i < l.size() &&
+        (l[i] == '[' || l[i] == '{' || l[i] == '&' || l[i] == '*' || l[i] == '|' || l[i] == '>'))
       return i;
     if (i < l.size() && (l[i] == '"' || l[i] == '\'')) {
       char q = l[i++];
@@ -315,8 +322,8 @@ class Loader {
     YAML::Node key_node;
     YAML::Node value;
   };
-  bool entries(const YAML::Node& n, const std::string& what, const std::vector<std::string>& allowed,
-               std::vector<Entry>& out) {
+  bool entries(const YAML::Node& n, const std::string& what,
+               const std::vector<std::string>& allowed, std::vector<Entry>& out) {
     out.clear();
     if (n.IsNull()) return true;
     if (!n.IsMap()) {
@@ -334,11 +341,11 @@ class Loader {
         continue;
       }
       const std::string& key = k.Scalar();
-      if (!allowed.empty() &&
-          std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
         auto near = nearest(key, allowed);
         error(loc(k), "unknown-key",
-              "unknown key `" + key + "` in " + what + (near ? "; did you mean `" + *near + "`?" : ""),
+              "unknown key `" + key + "` in " + what +
+                  (near ? "; did you mean `" + *near + "`?" : ""),
               near);
         continue;
       }
@@ -381,7 +388,8 @@ class Loader {
     auto t = text(e);
     if (!t) return std::nullopt;
     std::string_view s = trim(*t);
-    if (points_suffix && s.size() > 7 && s.substr(s.size() - 7) == " points") s = trim(s.substr(0, s.size() - 7));
+    if (points_suffix && s.size() > 7 && s.substr(s.size() - 7) == " points")
+      s = trim(s.substr(0, s.size() - 7));
     std::int64_t v = 0;
     auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec != std::errc() || end != s.data() + s.size() || s.empty() || v < 0) {
@@ -424,8 +432,8 @@ class Loader {
 
   void program(const YAML::Node& root, Program& p) {
     static const std::vector<std::string> kKeys = {
-        "program", "member",  "events",   "points",    "growth",     "levels",  "rules",
-        "packages", "tasks",  "campaigns", "privileges", "rewards",  "cards",   "segments"};
+        "program",  "member", "events",    "points",     "growth",  "levels", "rules",
+        "packages", "tasks",  "campaigns", "privileges", "rewards", "cards",  "segments"};
     if (root.IsNull()) {
       error({1, 1}, "missing-key", "the file is empty: a program starts with `program:`");
       return;
@@ -435,20 +443,39 @@ class Loader {
     if (!find(top, "program")) missing(root, "the program file", "program");
     for (const auto& e : top) {
       const std::string& k = e.key;
-      if (k == "program") program_decl(e, p.program);
-      else if (k == "member") member_decl(e, p);
-      else if (k == "events") events(e, p);
-      else if (k == "points") points_decl(e, p);
-      else if (k == "growth") growth_decl(e, p);
-      else if (k == "levels") levels_decl(e, p);
-      else if (k == "rules") list(e, "a rule", p.rules, [&](const YAML::Node& n, RuleDecl& d) { return rule(n, d); });
-      else if (k == "packages") list(e, "a package", p.packages, [&](const YAML::Node& n, PackageDecl& d) { return package(n, d); });
-      else if (k == "tasks") list(e, "a task", p.tasks, [&](const YAML::Node& n, TaskDecl& d) { return task(n, d); });
-      else if (k == "campaigns") list(e, "a campaign", p.campaigns, [&](const YAML::Node& n, CampaignDecl& d) { return campaign(n, d); });
-      else if (k == "privileges") list(e, "a privilege", p.privileges, [&](const YAML::Node& n, PrivilegeDecl& d) { return privilege(n, d); });
-      else if (k == "rewards") list(e, "a reward", p.rewards, [&](const YAML::Node& n, RewardDecl& d) { return reward(n, d); });
-      else if (k == "cards") list(e, "a card", p.cards, [&](const YAML::Node& n, CardDecl& d) { return card(n, d); });
-      else if (k == "segments") list(e, "a segment", p.segments, [&](const YAML::Node& n, SegmentDecl& d) { return segment(n, d); });
+      if (k == "program")
+        program_decl(e, p.program);
+      else if (k == "member")
+        member_decl(e, p);
+      else if (k == "events")
+        events(e, p);
+      else if (k == "points")
+        points_decl(e, p);
+      else if (k == "growth")
+        growth_decl(e, p);
+      else if (k == "levels")
+        levels_decl(e, p);
+      else if (k == "rules")
+        list(e, "a rule", p.rules, [&](const YAML::Node& n, RuleDecl& d) { return rule(n, d); });
+      else if (k == "packages")
+        list(e, "a package", p.packages,
+             [&](const YAML::Node& n, PackageDecl& d) { return package(n, d); });
+      else if (k == "tasks")
+        list(e, "a task", p.tasks, [&](const YAML::Node& n, TaskDecl& d) { return task(n, d); });
+      else if (k == "campaigns")
+        list(e, "a campaign", p.campaigns,
+             [&](const YAML::Node& n, CampaignDecl& d) { return campaign(n, d); });
+      else if (k == "privileges")
+        list(e, "a privilege", p.privileges,
+             [&](const YAML::Node& n, PrivilegeDecl& d) { return privilege(n, d); });
+      else if (k == "rewards")
+        list(e, "a reward", p.rewards,
+             [&](const YAML::Node& n, RewardDecl& d) { return reward(n, d); });
+      else if (k == "cards")
+        list(e, "a card", p.cards, [&](const YAML::Node& n, CardDecl& d) { return card(n, d); });
+      else if (k == "segments")
+        list(e, "a segment", p.segments,
+             [&](const YAML::Node& n, SegmentDecl& d) { return segment(n, d); });
     }
     p.trailing_comments = trailing_comments();
   }
@@ -466,7 +493,8 @@ class Loader {
       Decl d;
       d.loc = loc(item);
       if (!item.IsMap()) {
-        error(loc(item), "wrong-shape", "expected " + what + " (a map with `id:`), found " + shape_name(item));
+        error(loc(item), "wrong-shape",
+              "expected " + what + " (a map with `id:`), found " + shape_name(item));
         continue;
       }
       d.comments = comments_above(item);
@@ -490,15 +518,16 @@ class Loader {
   }
 
   std::vector<FieldDecl> fields(const Entry& e, const std::string& what) {
-    static const std::vector<std::string> kTypes = {"int",  "decimal",  "money",      "bool", "string",
-                                                    "date", "time", "duration", "set<string>"};
+    static const std::vector<std::string> kTypes = {
+        "int", "decimal", "money", "bool", "string", "date", "time", "duration", "set<string>"};
     std::vector<FieldDecl> out;
     std::vector<Entry> es;
     if (!entries(e.value, what, {}, es)) return out;
     for (const auto& f : es) {
       if (!is_identifier(f.key)) {
         error(loc(f.key_node), "bad-name",
-              "`" + f.key + "` is not a field name (letters, digits and _, not starting with a digit)");
+              "`" + f.key +
+                  "` is not a field name (letters, digits and _, not starting with a digit)");
         continue;
       }
       auto t = text(f);
@@ -533,7 +562,8 @@ class Loader {
       d.comments = comments_above(ev.key_node);
       if (!is_identifier(ev.key)) {
         error(loc(ev.key_node), "bad-name",
-              "`" + ev.key + "` is not an event name (letters, digits and _, not starting with a digit)");
+              "`" + ev.key +
+                  "` is not an event name (letters, digits and _, not starting with a digit)");
         continue;
       }
       d.id = Ident{ev.key, loc(ev.key_node)};
@@ -551,11 +581,14 @@ class Loader {
     d.name = display_name(es);
     if (const Entry* x = find(es, "expire")) d.expire = clause<Expiry>(*x, parse_expiry_clause);
     if (const Entry* x = find(es, "cap")) d.cap = clause<PerPeriod>(*x, parse_per_period_clause);
-    if (const Entry* x = find(es, "pending")) d.pending = clause<Duration>(*x, parse_duration_clause);
+    if (const Entry* x = find(es, "pending"))
+      d.pending = clause<Duration>(*x, parse_duration_clause);
     if (const Entry* x = find(es, "allow")) {
       auto t = text(*x);
-      if (t && *t == "negative") d.allow_negative = true;
-      else if (t) error(text_loc(x->value), "bad-value", "`allow` takes `negative`, found `" + *t + "`");
+      if (t && *t == "negative")
+        d.allow_negative = true;
+      else if (t)
+        error(text_loc(x->value), "bad-value", "`allow` takes `negative`, found `" + *t + "`");
     }
     p.points = std::move(d);
   }
@@ -579,16 +612,21 @@ class Loader {
     if (!entries(e.value, "`levels`", {"by", "review", "downgrade", "ladder"}, es)) return;
     if (const Entry* x = find(es, "by")) {
       auto t = text(*x);
-      if (t && *t == "growth") d.by = *t;
-      else if (t) error(text_loc(x->value), "bad-value", "levels are by `growth`, found `" + *t + "`");
+      if (t && *t == "growth")
+        d.by = *t;
+      else if (t)
+        error(text_loc(x->value), "bad-value", "levels are by `growth`, found `" + *t + "`");
     }
     if (const Entry* x = find(es, "review")) d.review = clause<Review>(*x, parse_review_clause);
     if (const Entry* x = find(es, "downgrade")) {
       auto t = text(*x);
-      if (t && *t == "one") d.downgrade = Downgrade::kOne;
-      else if (t && *t == "qualified") d.downgrade = Downgrade::kQualified;
-      else if (t) error(text_loc(x->value), "bad-value",
-                        "`downgrade` is `one` or `qualified`, found `" + *t + "`");
+      if (t && *t == "one")
+        d.downgrade = Downgrade::kOne;
+      else if (t && *t == "qualified")
+        d.downgrade = Downgrade::kQualified;
+      else if (t)
+        error(text_loc(x->value), "bad-value",
+              "`downgrade` is `one` or `qualified`, found `" + *t + "`");
     }
     const Entry* ladder = find(es, "ladder");
     if (!ladder) {
@@ -608,7 +646,8 @@ class Loader {
     d.loc = loc(n);
     std::vector<Entry> es;
     if (!n.IsMap()) {
-      error(loc(n), "wrong-shape", std::string("expected a level (a map with `id:` and `from:`), found ") + shape_name(n));
+      error(loc(n), "wrong-shape",
+            std::string("expected a level (a map with `id:` and `from:`), found ") + shape_name(n));
       return;
     }
     if (!entries(n, "a level", {"id", "name", "from", "keep", "attributes"}, es)) return;
@@ -636,7 +675,8 @@ class Loader {
       std::vector<Entry> as;
       if (entries(x->value, "the attributes of level `" + d.id.name + "`", {}, as)) {
         for (const auto& a : as) {
-          if (auto v = attribute(a)) d.attributes.push_back(Attribute{loc(a.key_node), Ident{a.key, loc(a.key_node)}, *v});
+          if (auto v = attribute(a))
+            d.attributes.push_back(Attribute{loc(a.key_node), Ident{a.key, loc(a.key_node)}, *v});
         }
       }
     }
@@ -727,8 +767,10 @@ class Loader {
     entries(n, "a package", {"id", "name", "for", "available", "during"}, es);
     bool ok = head(n, es, "a package", d);
     d.for_ = opt_expr(es, "for");
-    if (const Entry* x = find(es, "available")) d.available_after_join = clause<Duration>(*x, parse_available_clause);
-    if (const Entry* x = find(es, "during")) d.during = clause<DateRange>(*x, parse_date_range_clause);
+    if (const Entry* x = find(es, "available"))
+      d.available_after_join = clause<Duration>(*x, parse_available_clause);
+    if (const Entry* x = find(es, "during"))
+      d.during = clause<DateRange>(*x, parse_date_range_clause);
     return ok;
   }
 
@@ -790,7 +832,8 @@ class Loader {
     entries(n, "a privilege", {"id", "name", "for", "quota"}, es);
     bool ok = head(n, es, "a privilege", d);
     d.for_ = opt_expr(es, "for");
-    if (const Entry* x = find(es, "quota")) d.quota = clause<PerPeriod>(*x, parse_per_period_clause);
+    if (const Entry* x = find(es, "quota"))
+      d.quota = clause<PerPeriod>(*x, parse_per_period_clause);
     return ok;
   }
 
@@ -806,7 +849,8 @@ class Loader {
       ok = false;
     }
     if (const Entry* x = find(es, "stock")) d.stock = whole(*x);
-    if (const Entry* x = find(es, "limit")) d.limit = clause<PerPeriod>(*x, parse_per_period_clause);
+    if (const Entry* x = find(es, "limit"))
+      d.limit = clause<PerPeriod>(*x, parse_per_period_clause);
     d.for_ = opt_expr(es, "for");
     if (const Entry* x = find(es, "do")) d.body = statements(x->value, "do");
     return ok;
@@ -846,7 +890,8 @@ class Loader {
     if (n.IsNull()) return out;
     if (!n.IsSequence()) {
       error(loc(n), "wrong-shape",
-            "expected a list of statements under `" + key + "` (`- points += 10`), found " + shape_name(n));
+            "expected a list of statements under `" + key + "` (`- points += 10`), found " +
+                shape_name(n));
       return out;
     }
     for (const auto& item : n) {
@@ -875,7 +920,8 @@ class Loader {
         out.push_back(std::move(s));
       } else {
         error(loc(item), "wrong-shape",
-              "expected a statement (text such as `points += 10`), found " + std::string(shape_name(item)));
+              "expected a statement (text such as `points += 10`), found " +
+                  std::string(shape_name(item)));
       }
     }
     return out;

@@ -3,8 +3,6 @@
 // what. The model is described in generate.hpp.
 #include "replay/generate.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -13,6 +11,8 @@
 #include <mutex>
 #include <string_view>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "dsl/diagnostics.hpp"
 #include "dsl/parse.hpp"
@@ -60,7 +60,9 @@ class Rng {
     return result;
   }
   // Uniform in [0, n) (Lemire's multiply-shift; n >= 1).
-  std::uint64_t below(std::uint64_t n) { return static_cast<std::uint64_t>((static_cast<u128>(next()) * n) >> 64); }
+  std::uint64_t below(std::uint64_t n) {
+    return static_cast<std::uint64_t>((static_cast<u128>(next()) * n) >> 64);
+  }
   // Uniform in [0, 1).
   double unit() { return static_cast<double>(next() >> 11) * (1.0 / 9007199254740992.0); }
   bool chance(double p) { return unit() < p; }
@@ -110,7 +112,9 @@ double normalish(Rng& rng) {
 
 // ---- names -------------------------------------------------------------------------------------
 
-bool has(std::string_view name, std::string_view part) { return name.find(part) != std::string_view::npos; }
+bool has(std::string_view name, std::string_view part) {
+  return name.find(part) != std::string_view::npos;
+}
 
 bool has_any(std::string_view name, std::initializer_list<std::string_view> parts) {
   for (auto p : parts) {
@@ -144,22 +148,28 @@ struct Choice {
 };
 
 // Plausible values for string fields and attributes, by name.
-constexpr Choice kCategories[] = {{"food", 24}, {"apparel", 16}, {"home", 14}, {"beauty", 12}, {"digital", 10},
-                                  {"baby", 7},  {"sports", 6},   {"books", 5}, {"pets", 4},    {"travel", 2}};
+constexpr Choice kCategories[] = {{"food", 24},    {"apparel", 16}, {"home", 14},  {"beauty", 12},
+                                  {"digital", 10}, {"baby", 7},     {"sports", 6}, {"books", 5},
+                                  {"pets", 4},     {"travel", 2}};
 constexpr Choice kChannels[] = {{"app", 50}, {"mini_program", 25}, {"store", 15}, {"web", 10}};
-constexpr Choice kMerchants[] = {{"starbucks", 14}, {"uniqlo", 12}, {"haidilao", 10}, {"muji", 8}, {"watsons", 8},
-                                 {"sephora", 7},    {"nike", 7},    {"apple", 6},     {"ikea", 6}, {"luckin", 12},
-                                 {"hema", 6},       {"cinema", 4}};
-constexpr Choice kTargets[] = {{"wechat", 45}, {"moments", 25}, {"weibo", 10}, {"douyin", 10}, {"xiaohongshu", 6},
-                               {"qq", 4}};
-constexpr Choice kCities[] = {{"Shanghai", 18}, {"Beijing", 16}, {"Shenzhen", 12}, {"Guangzhou", 11},
-                              {"Hangzhou", 10}, {"Chengdu", 9},  {"Nanjing", 7},   {"Wuhan", 7},
-                              {"Suzhou", 5},    {"Xi'an", 5}};
+constexpr Choice kMerchants[] = {{"starbucks", 14}, {"uniqlo", 12}, {"haidilao", 10},
+                                 {"muji", 8},       {"watsons", 8}, {"sephora", 7},
+                                 {"nike", 7},       {"apple", 6},   {"ikea", 6},
+                                 {"luckin", 12},    {"hema", 6},    {"cinema", 4}};
+constexpr Choice kTargets[] = {{"wechat", 45}, {"moments", 25},    {"weibo", 10},
+                               {"douyin", 10}, {"xiaohongshu", 6}, {"qq", 4}};
+constexpr Choice kCities[] = {
+    {"Shanghai", 18}, {"Beijing", 16}, {"Shenzhen", 12}, {"Guangzhou", 11}, {"Hangzhou", 10},
+    {"Chengdu", 9},   {"Nanjing", 7},  {"Wuhan", 7},     {"Suzhou", 5},     {"Xi'an", 5}};
 constexpr Choice kPlans[] = {{"monthly", 60}, {"quarterly", 25}, {"yearly", 15}};
 constexpr Choice kGenders[] = {{"female", 55}, {"male", 45}};
-constexpr Choice kCardProducts[] = {{"classic", 50}, {"gold", 30}, {"platinum", 15}, {"signature", 5}};
-constexpr Choice kTagChoices[] = {{"newsletter", 1}, {"wechat_bound", 1}, {"coupon_lover", 1}, {"night_owl", 1},
-                            {"vip_event", 1}};
+constexpr Choice kCardProducts[] = {
+    {"classic", 50}, {"gold", 30}, {"platinum", 15}, {"signature", 5}};
+constexpr Choice kTagChoices[] = {{"newsletter", 1},
+                                  {"wechat_bound", 1},
+                                  {"coupon_lover", 1},
+                                  {"night_owl", 1},
+                                  {"vip_event", 1}};
 
 template <std::size_t N>
 const char* choose(Rng& rng, const Choice (&choices)[N]) {
@@ -204,7 +214,9 @@ void append_date(std::string& out, LocalDate d) {
   append_padded(out, c.day, 2);
 }
 
-std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 
 void append_instant(std::string& out, Instant t) {
   std::int64_t day = floor_div(t.ms, kMsPerDay);
@@ -219,43 +231,80 @@ void append_instant(std::string& out, Instant t) {
   out += 'Z';
 }
 
-// ---- the model of a program ----------------------------------------------------------------------
+// ---- the model of a program
+// ----------------------------------------------------------------------
 
 enum class FieldKind : std::uint8_t {
-  kMoney, kSmallDecimal, kBool, kDate, kBirthDate, kBabyBirthDate, kTime, kDuration, kTags,
-  kStars, kMinutes, kStage, kItems, kPhotos, kPlanDays, kAge, kSmallInt,
-  kFreshKey,    // a purchase's order id (the field a `reverse` matches by)
-  kReference,   // an earlier purchase's order id (refunds, reviews)
-  kFreshId,     // any other id-like string
-  kCategory, kChannel, kMerchant, kStore, kTarget, kTitle, kPlan, kCity, kGender, kAdviser, kInvitee,
-  kNickname, kBranch, kCardProduct, kGeneric,
+  kMoney,
+  kSmallDecimal,
+  kBool,
+  kDate,
+  kBirthDate,
+  kBabyBirthDate,
+  kTime,
+  kDuration,
+  kTags,
+  kStars,
+  kMinutes,
+  kStage,
+  kItems,
+  kPhotos,
+  kPlanDays,
+  kAge,
+  kSmallInt,
+  kFreshKey,   // a purchase's order id (the field a `reverse` matches by)
+  kReference,  // an earlier purchase's order id (refunds, reviews)
+  kFreshId,    // any other id-like string
+  kCategory,
+  kChannel,
+  kMerchant,
+  kStore,
+  kTarget,
+  kTitle,
+  kPlan,
+  kCity,
+  kGender,
+  kAdviser,
+  kInvitee,
+  kNickname,
+  kBranch,
+  kCardProduct,
+  kGeneric,
 };
 
 struct FieldGen {
-  std::string key;      // `"amount": ` (already quoted)
+  std::string key;  // `"amount": ` (already quoted)
   std::string name;
   FieldKind kind = FieldKind::kGeneric;
-  std::string stem;     // kFreshKey / kFreshId / kGeneric: the text before the number
+  std::string stem;  // kFreshKey / kFreshId / kGeneric: the text before the number
 };
 
 FieldKind kind_of(std::string_view name, FieldType type) {
   switch (type) {
-    case FieldType::kMoney: return FieldKind::kMoney;
-    case FieldType::kDecimal: return FieldKind::kSmallDecimal;
-    case FieldType::kBool: return FieldKind::kBool;
-    case FieldType::kTime: return FieldKind::kTime;
-    case FieldType::kDuration: return FieldKind::kDuration;
-    case FieldType::kStringSet: return FieldKind::kTags;
+    case FieldType::kMoney:
+      return FieldKind::kMoney;
+    case FieldType::kDecimal:
+      return FieldKind::kSmallDecimal;
+    case FieldType::kBool:
+      return FieldKind::kBool;
+    case FieldType::kTime:
+      return FieldKind::kTime;
+    case FieldType::kDuration:
+      return FieldKind::kDuration;
+    case FieldType::kStringSet:
+      return FieldKind::kTags;
     case FieldType::kDate:
       if (has(name, "birth")) {
-        return has_any(name, {"baby", "child", "kid", "infant"}) ? FieldKind::kBabyBirthDate : FieldKind::kBirthDate;
+        return has_any(name, {"baby", "child", "kid", "infant"}) ? FieldKind::kBabyBirthDate
+                                                                 : FieldKind::kBirthDate;
       }
       return FieldKind::kDate;
     case FieldType::kInt:
       if (has_any(name, {"star", "rating", "score"})) return FieldKind::kStars;
       if (has_any(name, {"minute", "duration", "seconds"})) return FieldKind::kMinutes;
       if (has_any(name, {"stage", "tier", "phase"})) return FieldKind::kStage;
-      if (has_any(name, {"cans", "quantity", "qty", "items", "count", "pieces"})) return FieldKind::kItems;
+      if (has_any(name, {"cans", "quantity", "qty", "items", "count", "pieces"}))
+        return FieldKind::kItems;
       if (has_any(name, {"photo", "image", "picture"})) return FieldKind::kPhotos;
       if (has(name, "days")) return FieldKind::kPlanDays;
       if (has(name, "age")) return FieldKind::kAge;
@@ -274,7 +323,8 @@ FieldKind kind_of(std::string_view name, FieldType type) {
   if (has(name, "plan")) return FieldKind::kPlan;
   if (has(name, "city")) return FieldKind::kCity;
   if (has_any(name, {"gender", "sex"})) return FieldKind::kGender;
-  if (has_any(name, {"adviser", "advisor", "staff", "employee", "guide"})) return FieldKind::kAdviser;
+  if (has_any(name, {"adviser", "advisor", "staff", "employee", "guide"}))
+    return FieldKind::kAdviser;
   if (has_any(name, {"invitee", "friend", "referee"})) return FieldKind::kInvitee;
   if (has_any(name, {"nickname", "nick"})) return FieldKind::kNickname;
   if (has(name, "branch")) return FieldKind::kBranch;
@@ -294,16 +344,16 @@ FieldGen make_field(const engine::PlanField& f) {
 enum class Role : std::uint8_t { kPlain, kPurchase, kRefund, kSignin };
 
 struct Shape {
-  int type = -1;                 // index into Plan::events
-  std::string head;              // `, "type": "purchase", "member": "` is assembled per line; this is the type
+  int type = -1;     // index into Plan::events
+  std::string head;  // `, "type": "purchase", "member": "` is assembled per line; this is the type
   Role role = Role::kPlain;
-  bool once = false;             // at most once per member
-  bool first = false;            // a member's first event (register-like)
-  bool profile = false;          // follows a `set` (profile_complete-like)
-  std::uint32_t weight = 0;      // in the mix of random slots
-  int once_bit = -1;             // bit in Member::once
-  int refund_target = -1;        // kRefund: the purchase shape it reverses
-  int ref_target = -1;           // a shape whose orders kReference fields name
+  bool once = false;         // at most once per member
+  bool first = false;        // a member's first event (register-like)
+  bool profile = false;      // follows a `set` (profile_complete-like)
+  std::uint32_t weight = 0;  // in the mix of random slots
+  int once_bit = -1;         // bit in Member::once
+  int refund_target = -1;    // kRefund: the purchase shape it reverses
+  int ref_target = -1;       // a shape whose orders kReference fields name
   std::vector<FieldGen> fields;
 };
 
@@ -312,16 +362,16 @@ constexpr int kOrderSlots = 3;
 struct Member {
   std::uint64_t order[kOrderSlots] = {0, 0, 0};  // recent purchases' key numbers
   std::uint8_t order_shape[kOrderSlots] = {0, 0, 0};
-  std::uint8_t orders = 0;     // slots in use
-  std::uint8_t next_slot = 0;  // the slot the next purchase overwrites once all are used
-  std::uint8_t refunded = 0;   // bit per slot
-  std::uint8_t referenced = 0; // bit per slot: named by a review-like event already
+  std::uint8_t orders = 0;      // slots in use
+  std::uint8_t next_slot = 0;   // the slot the next purchase overwrites once all are used
+  std::uint8_t refunded = 0;    // bit per slot
+  std::uint8_t referenced = 0;  // bit per slot: named by a review-like event already
   bool seen = false;
-  std::uint32_t once = 0;      // bit per once-shape done
+  std::uint32_t once = 0;  // bit per once-shape done
 };
 
 // Local hours: quiet nights, a lunch bump, busy evenings.
-constexpr std::uint32_t kHourWeights[24] = {3, 2, 1, 1, 1, 2, 4, 7, 9, 9, 9, 10,
+constexpr std::uint32_t kHourWeights[24] = {3,  2,  1, 1, 1, 2,  4,  7,  9,  9,  9,  10,
                                             12, 11, 9, 9, 9, 10, 12, 15, 17, 16, 11, 6};
 // Monday .. Sunday.
 constexpr std::uint32_t kWeekdayWeights[7] = {95, 92, 95, 100, 110, 135, 128};
@@ -330,11 +380,14 @@ constexpr std::uint32_t kWeekdayWeights[7] = {95, 92, 95, 100, 110, 135, 128};
 
 Result<void> validate(const GenOptions& o) {
   if (o.members < 1 || o.members > 100'000'000) {
-    return Error::invalid_argument(fmt::format("--members must be between 1 and 100000000; got {}", o.members));
+    return Error::invalid_argument(
+        fmt::format("--members must be between 1 and 100000000; got {}", o.members));
   }
-  if (o.events < 0) return Error::invalid_argument(fmt::format("--events must be at least 0; got {}", o.events));
+  if (o.events < 0)
+    return Error::invalid_argument(fmt::format("--events must be at least 0; got {}", o.events));
   if (o.days < 1 || o.days > 36600) {
-    return Error::invalid_argument(fmt::format("--days must be between 1 and 36600; got {}", o.days));
+    return Error::invalid_argument(
+        fmt::format("--days must be between 1 and 36600; got {}", o.days));
   }
   return ok();
 }
@@ -346,23 +399,23 @@ struct Generator::Impl {
   Pow2 pow2;
 
   std::vector<Shape> shapes;
-  std::vector<std::uint32_t> mix;        // weight per shape for random slots
+  std::vector<std::uint32_t> mix;  // weight per shape for random slots
   int signin_shape = -1;
-  int first_shape = -1;                  // register-like
-  int profile_shape = -1;                // profile_complete-like
-  int fallback_shape = -1;               // the most common repeatable shape
-  std::vector<FieldGen> attributes;      // for `set` ops
+  int first_shape = -1;              // register-like
+  int profile_shape = -1;            // profile_complete-like
+  int fallback_shape = -1;           // the most common repeatable shape
+  std::vector<FieldGen> attributes;  // for `set` ops
 
   std::vector<Member> members;
-  std::vector<std::uint64_t> activity;   // cumulative activity weights
-  std::vector<std::uint32_t> habit;      // habitual signers
-  std::vector<std::uint64_t> day_cum;    // cumulative day weights (size days + 1)
+  std::vector<std::uint64_t> activity;  // cumulative activity weights
+  std::vector<std::uint32_t> habit;     // habitual signers
+  std::vector<std::uint64_t> day_cum;   // cumulative day weights (size days + 1)
   int member_width = 6;
 
   // The walk.
   std::int64_t produced = 0;
-  std::int64_t next_id = 1;              // operation ids: e1, s2, r3 ... (a repeat keeps its id)
-  std::int64_t day = -1;                 // index into the span
+  std::int64_t next_id = 1;  // operation ids: e1, s2, r3 ... (a repeat keeps its id)
+  std::int64_t day = -1;     // index into the span
   std::int64_t day_total = 0, day_left = 0;
   std::int64_t habit_left = 0;
   std::size_t habit_pos = 0;
@@ -372,7 +425,7 @@ struct Generator::Impl {
   Instant hour_start{};
   Instant last{};
   std::uint64_t next_key = 1000001;
-  std::deque<std::string> queued;        // lines owed at the same time as the one before
+  std::deque<std::string> queued;  // lines owed at the same time as the one before
   std::string scratch;
 
   Impl(const Plan& p, const GenOptions& o) : plan(p), opt(o), rng(mix_seed(o.seed)) {
@@ -381,7 +434,9 @@ struct Generator::Impl {
     build_days();
   }
 
-  static std::uint64_t mix_seed(std::uint64_t seed) { return hash2(seed, 0x6d65726974ull /* "merit" */); }
+  static std::uint64_t mix_seed(std::uint64_t seed) {
+    return hash2(seed, 0x6d65726974ull /* "merit" */);
+  }
 
   // ---- setup ----
 
@@ -389,7 +444,8 @@ struct Generator::Impl {
     // Which event types some `reverse` holds (refunds), and what it targets by which field.
     std::vector<int> refund_target(static_cast<std::size_t>(plan.declared_events), -1);
     std::vector<int> refund_field(static_cast<std::size_t>(plan.declared_events), -1);
-    std::function<void(const std::vector<engine::PlanStmt>&, int)> scan = [&](const auto& body, int event) {
+    std::function<void(const std::vector<engine::PlanStmt>&, int)> scan = [&](const auto& body,
+                                                                              int event) {
       for (const auto& s : body) {
         if (s.op == engine::StmtOp::kReverse && event >= 0 && event < plan.declared_events &&
             s.target >= 0 && s.target < plan.declared_events) {
@@ -418,27 +474,40 @@ struct Generator::Impl {
       for (const auto& f : ev.fields) s.fields.push_back(make_field(f));
       if (refund_target[static_cast<std::size_t>(e)] >= 0) {
         s.role = Role::kRefund;
-      } else if (ev.reverse_field >= 0 || (money && !has_any(n, {"refund", "reversal", "return", "cancel"}))) {
+      } else if (ev.reverse_field >= 0 ||
+                 (money && !has_any(n, {"refund", "reversal", "return", "cancel"}))) {
         s.role = Role::kPurchase;
-      } else if (has_any(n, {"signin", "sign_in", "checkin", "check_in", "clock_in", "attendance"})) {
+      } else if (has_any(n,
+                         {"signin", "sign_in", "checkin", "check_in", "clock_in", "attendance"})) {
         s.role = Role::kSignin;
       }
-      s.first = s.role == Role::kPlain && has_any(n, {"register", "signup", "sign_up", "join", "enrol"});
+      s.first =
+          s.role == Role::kPlain && has_any(n, {"register", "signup", "sign_up", "join", "enrol"});
       s.profile = s.role == Role::kPlain && has(n, "profile");
-      s.once = s.first || s.profile ||
-               (s.role == Role::kPlain &&
-                (has_any(n, {"activat", "complete", "bind", "autopay", "wecom", "open_account", "onboard", "first_"}) ||
-                 ev.fields.empty()));
-      if (s.once && once_bits < 32) s.once_bit = once_bits++;
-      else s.once = false;
-      if (s.role == Role::kPurchase) s.weight = has_any(n, {"subscribe", "renew", "membership"}) ? 30 : 300;
-      else if (s.role == Role::kSignin) s.weight = 60;
-      else if (s.role == Role::kRefund) s.weight = 0;  // set below from its target
-      else if (s.once) s.weight = 20;
-      else if (has_any(n, {"scan", "share", "review", "comment", "like", "rate", "book", "referr", "invite",
-                           "favorite", "cart", "lottery", "draw"})) s.weight = 50;
-      else if (has_any(n, {"watch", "view", "visit", "browse", "play", "listen", "read", "open"})) s.weight = 200;
-      else s.weight = 40;
+      s.once =
+          s.first || s.profile ||
+          (s.role == Role::kPlain && (has_any(n, {"activat", "complete", "bind", "autopay", "wecom",
+                                                  "open_account", "onboard", "first_"}) ||
+                                      ev.fields.empty()));
+      if (s.once && once_bits < 32)
+        s.once_bit = once_bits++;
+      else
+        s.once = false;
+      if (s.role == Role::kPurchase)
+        s.weight = has_any(n, {"subscribe", "renew", "membership"}) ? 30 : 300;
+      else if (s.role == Role::kSignin)
+        s.weight = 60;
+      else if (s.role == Role::kRefund)
+        s.weight = 0;  // set below from its target
+      else if (s.once)
+        s.weight = 20;
+      else if (has_any(n, {"scan", "share", "review", "comment", "like", "rate", "book", "referr",
+                           "invite", "favorite", "cart", "lottery", "draw"}))
+        s.weight = 50;
+      else if (has_any(n, {"watch", "view", "visit", "browse", "play", "listen", "read", "open"}))
+        s.weight = 200;
+      else
+        s.weight = 40;
       shape_of[static_cast<std::size_t>(e)] = static_cast<int>(shapes.size());
       shapes.push_back(std::move(s));
     }
@@ -451,17 +520,20 @@ struct Generator::Impl {
         f.stem = id_stem(f.name);
       }
       if (s.role == Role::kRefund) {
-        int target = shape_of[static_cast<std::size_t>(refund_target[static_cast<std::size_t>(s.type)])];
+        int target =
+            shape_of[static_cast<std::size_t>(refund_target[static_cast<std::size_t>(s.type)])];
         s.refund_target = target;
         s.ref_target = target;
-        s.weight = std::max<std::uint32_t>(1, shapes[static_cast<std::size_t>(target)].weight * 4 / 100);
+        s.weight =
+            std::max<std::uint32_t>(1, shapes[static_cast<std::size_t>(target)].weight * 4 / 100);
         int slot = refund_field[static_cast<std::size_t>(s.type)];
         if (slot >= 0 && static_cast<std::size_t>(slot) < s.fields.size()) {
           s.fields[static_cast<std::size_t>(slot)].kind = FieldKind::kReference;
         }
       }
     }
-    // Other events with a field named like a purchase's key (reviews of orders) reference orders too.
+    // Other events with a field named like a purchase's key (reviews of orders) reference orders
+    // too.
     for (auto& s : shapes) {
       if (s.role == Role::kRefund || s.role == Role::kPurchase) continue;
       for (auto& f : s.fields) {
@@ -513,8 +585,10 @@ struct Generator::Impl {
     if (signin_shape >= 0) {
       // ~8% of members sign in nearly daily; no more than a quarter of a day's events are theirs.
       std::int64_t cap = opt.events / opt.days / 4;
-      for (std::int64_t i = 0; i < opt.members && static_cast<std::int64_t>(habit.size()) < cap; ++i) {
-        if (hash2(opt.seed, static_cast<std::uint64_t>(i) * 2 + 2) % 100 < 8) habit.push_back(static_cast<std::uint32_t>(i));
+      for (std::int64_t i = 0; i < opt.members && static_cast<std::int64_t>(habit.size()) < cap;
+           ++i) {
+        if (hash2(opt.seed, static_cast<std::uint64_t>(i) * 2 + 2) % 100 < 8)
+          habit.push_back(static_cast<std::uint32_t>(i));
       }
     }
   }
@@ -548,9 +622,11 @@ struct Generator::Impl {
       if (day < 0 || ++hour >= 24) {
         if (!start_day()) return false;
       }
-      hour_count = hour_cum[static_cast<std::size_t>(hour) + 1] - hour_cum[static_cast<std::size_t>(hour)];
+      hour_count =
+          hour_cum[static_cast<std::size_t>(hour) + 1] - hour_cum[static_cast<std::size_t>(hour)];
       hour_index = 0;
-      std::int64_t local = (static_cast<std::int64_t>(opt.start.days) + day) * kMsPerDay + hour * kMsPerHour;
+      std::int64_t local =
+          (static_cast<std::int64_t>(opt.start.days) + day) * kMsPerDay + hour * kMsPerHour;
       hour_start = plan.zone.from_local_ms(local);
     }
     return true;
@@ -578,7 +654,8 @@ struct Generator::Impl {
     // Today's habitual signers: a fresh order, and 4-12% of them skip the day.
     for (std::size_t i = habit.size(); i > 1; --i) std::swap(habit[i - 1], habit[rng.below(i)]);
     std::int64_t h = static_cast<std::int64_t>(habit.size());
-    habit_left = std::min<std::int64_t>(h - h * static_cast<std::int64_t>(4 + rng.below(9)) / 100, day_total / 2);
+    habit_left = std::min<std::int64_t>(h - h * static_cast<std::int64_t>(4 + rng.below(9)) / 100,
+                                        day_total / 2);
     habit_pos = 0;
     return true;
   }
@@ -586,7 +663,9 @@ struct Generator::Impl {
   Instant slot_time() {
     std::int64_t lo = hour_index * 3600 / hour_count;
     std::int64_t hi = (hour_index + 1) * 3600 / hour_count;
-    std::int64_t sec = lo + (hi > lo ? static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(hi - lo))) : 0);
+    std::int64_t sec =
+        lo +
+        (hi > lo ? static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(hi - lo))) : 0);
     Instant t{hour_start.ms + sec * kMsPerSecond};
     if (t < last) t = last;  // a DST fold never sends time backwards
     return t;
@@ -594,7 +673,8 @@ struct Generator::Impl {
 
   std::size_t pick_member() {
     std::uint64_t r = rng.below(activity.back());
-    return static_cast<std::size_t>(std::upper_bound(activity.begin(), activity.end(), r) - activity.begin());
+    return static_cast<std::size_t>(std::upper_bound(activity.begin(), activity.end(), r) -
+                                    activity.begin());
   }
 
   void append_member_id(std::string& out, std::size_t m) {
@@ -626,19 +706,29 @@ struct Generator::Impl {
     auto cents = static_cast<std::int64_t>(pow2(x) * 100.0);
     cents = std::clamp<std::int64_t>(cents, 100, 5'000'000);
     std::uint64_t r = rng.below(10);
-    if (r < 3) cents = cents / 100 * 100;            // 268.00
-    else if (r < 5) cents = cents / 100 * 100 + 90;  // 268.90
+    if (r < 3)
+      cents = cents / 100 * 100;  // 268.00
+    else if (r < 5)
+      cents = cents / 100 * 100 + 90;  // 268.90
     return cents;
   }
 
-  void append_value(std::string& out, const FieldGen& f, std::size_t m, Instant t, std::int64_t ref_key) {
+  void append_value(std::string& out, const FieldGen& f, std::size_t m, Instant t,
+                    std::int64_t ref_key) {
     switch (f.kind) {
-      case FieldKind::kMoney: append_cents(out, money_cents()); return;
-      case FieldKind::kSmallDecimal: append_cents(out, static_cast<std::int64_t>(rng.below(10000))); return;
-      case FieldKind::kBool: out += rng.chance(0.5) ? "true" : "false"; return;
+      case FieldKind::kMoney:
+        append_cents(out, money_cents());
+        return;
+      case FieldKind::kSmallDecimal:
+        append_cents(out, static_cast<std::int64_t>(rng.below(10000)));
+        return;
+      case FieldKind::kBool:
+        out += rng.chance(0.5) ? "true" : "false";
+        return;
       case FieldKind::kDate: {
         out += '"';
-        append_date(out, LocalDate{plan.zone.date_of(t).days - static_cast<std::int32_t>(rng.below(31))});
+        append_date(
+            out, LocalDate{plan.zone.date_of(t).days - static_cast<std::int32_t>(rng.below(31))});
         out += '"';
         return;
       }
@@ -658,10 +748,13 @@ struct Generator::Impl {
       }
       case FieldKind::kTime:
         out += '"';
-        append_instant(out, Instant{t.ms - static_cast<std::int64_t>(rng.below(72 * 3600)) * kMsPerSecond});
+        append_instant(
+            out, Instant{t.ms - static_cast<std::int64_t>(rng.below(72 * 3600)) * kMsPerSecond});
         out += '"';
         return;
-      case FieldKind::kDuration: append_int(out, 60 + static_cast<std::int64_t>(rng.below(7200))); return;
+      case FieldKind::kDuration:
+        append_int(out, 60 + static_cast<std::int64_t>(rng.below(7200)));
+        return;
       case FieldKind::kTags: {
         out += '[';
         bool first = true;
@@ -687,7 +780,9 @@ struct Generator::Impl {
         append_int(out, std::clamp<std::int64_t>(minutes, 1, 600));
         return;
       }
-      case FieldKind::kStage: append_int(out, 1 + static_cast<std::int64_t>(rng.below(4))); return;
+      case FieldKind::kStage:
+        append_int(out, 1 + static_cast<std::int64_t>(rng.below(4)));
+        return;
       case FieldKind::kItems: {
         static const std::vector<std::uint32_t> w = {45, 25, 12, 8, 5, 5};
         append_int(out, static_cast<std::int64_t>(rng.pick(w)) + 1);
@@ -703,8 +798,12 @@ struct Generator::Impl {
         append_int(out, days[rng.below(5)]);
         return;
       }
-      case FieldKind::kAge: append_int(out, 18 + static_cast<std::int64_t>(rng.below(50))); return;
-      case FieldKind::kSmallInt: append_int(out, 1 + static_cast<std::int64_t>(rng.below(10))); return;
+      case FieldKind::kAge:
+        append_int(out, 18 + static_cast<std::int64_t>(rng.below(50)));
+        return;
+      case FieldKind::kSmallInt:
+        append_int(out, 1 + static_cast<std::int64_t>(rng.below(10)));
+        return;
       case FieldKind::kFreshKey:
       case FieldKind::kReference:
         out += '"';
@@ -725,9 +824,15 @@ struct Generator::Impl {
     }
     out += '"';
     switch (f.kind) {
-      case FieldKind::kCategory: out += choose(rng, kCategories); break;
-      case FieldKind::kChannel: out += choose(rng, kChannels); break;
-      case FieldKind::kMerchant: out += choose(rng, kMerchants); break;
+      case FieldKind::kCategory:
+        out += choose(rng, kCategories);
+        break;
+      case FieldKind::kChannel:
+        out += choose(rng, kChannels);
+        break;
+      case FieldKind::kMerchant:
+        out += choose(rng, kMerchants);
+        break;
       case FieldKind::kStore: {
         // Most members keep to their home store.
         std::uint64_t store = rng.chance(0.8) ? hash2(opt.seed, m * 2 + 7) % 24 : rng.below(24);
@@ -735,16 +840,25 @@ struct Generator::Impl {
         append_padded(out, static_cast<std::int64_t>(store) + 1, 2);
         break;
       }
-      case FieldKind::kTarget: out += choose(rng, kTargets); break;
+      case FieldKind::kTarget:
+        out += choose(rng, kTargets);
+        break;
       case FieldKind::kTitle: {
-        auto n = static_cast<std::int64_t>(pow2(rng.unit() * 9.0));  // a few titles are watched a lot
+        auto n =
+            static_cast<std::int64_t>(pow2(rng.unit() * 9.0));  // a few titles are watched a lot
         out += "title-";
         append_int(out, n);
         break;
       }
-      case FieldKind::kPlan: out += choose(rng, kPlans); break;
-      case FieldKind::kCity: out += choose(rng, kCities); break;
-      case FieldKind::kGender: out += choose(rng, kGenders); break;
+      case FieldKind::kPlan:
+        out += choose(rng, kPlans);
+        break;
+      case FieldKind::kCity:
+        out += choose(rng, kCities);
+        break;
+      case FieldKind::kGender:
+        out += choose(rng, kGenders);
+        break;
       case FieldKind::kAdviser:
         out += "adviser-";
         append_padded(out, 1 + static_cast<std::int64_t>(hash2(opt.seed, m * 2 + 9) % 40), 2);
@@ -761,7 +875,9 @@ struct Generator::Impl {
         out += "branch-";
         append_padded(out, 1 + static_cast<std::int64_t>(hash2(opt.seed, m * 2 + 13) % 30), 2);
         break;
-      case FieldKind::kCardProduct: out += choose(rng, kCardProducts); break;
+      case FieldKind::kCardProduct:
+        out += choose(rng, kCardProducts);
+        break;
       default:
         out += f.stem;
         out += '-';
@@ -793,14 +909,15 @@ struct Generator::Impl {
       first = false;
       out += f.key;
       std::int64_t key = f.kind == FieldKind::kFreshKey ? fresh_key
-                         : ref_slot >= 0                ? static_cast<std::int64_t>(mem.order[ref_slot])
-                                                        : 0;
+                         : ref_slot >= 0 ? static_cast<std::int64_t>(mem.order[ref_slot])
+                                         : 0;
       append_value(out, f, m, t, key);
     }
     out += "}}";
     if (keyed) {
       int slot = mem.orders < kOrderSlots ? mem.orders++ : mem.next_slot;
-      if (mem.orders == kOrderSlots && slot == mem.next_slot) mem.next_slot = static_cast<std::uint8_t>((slot + 1) % kOrderSlots);
+      if (mem.orders == kOrderSlots && slot == mem.next_slot)
+        mem.next_slot = static_cast<std::uint8_t>((slot + 1) % kOrderSlots);
       mem.order[slot] = static_cast<std::uint64_t>(fresh_key);
       mem.order_shape[slot] = static_cast<std::uint8_t>(&shape - shapes.data());
       mem.refunded = static_cast<std::uint8_t>(mem.refunded & ~(1u << slot));
@@ -914,7 +1031,8 @@ struct Generator::Impl {
 
   void generate_slot(std::string& out, Instant t) {
     // A habitual signer's daily sign-in, spread evenly over the day's slots.
-    if (habit_left > 0 && static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(day_left + 1))) < habit_left) {
+    if (habit_left > 0 && static_cast<std::int64_t>(
+                              rng.below(static_cast<std::uint64_t>(day_left + 1))) < habit_left) {
       --habit_left;
       std::size_t m = habit[habit_pos++];
       const Shape* shape = &shapes[static_cast<std::size_t>(signin_shape)];
@@ -942,7 +1060,8 @@ struct Generator::Impl {
   // with nothing to refund becomes a purchase; a one-off done before becomes the usual event).
   void write_shape(std::string& out, const Shape* shape, std::size_t m, Instant t) {
     Member& mem = members[m];
-    if (shape->once && (mem.once >> shape->once_bit) & 1u) shape = &shapes[static_cast<std::size_t>(fallback_shape)];
+    if (shape->once && (mem.once >> shape->once_bit) & 1u)
+      shape = &shapes[static_cast<std::size_t>(fallback_shape)];
     int ref_slot = -1;
     if (shape->role == Role::kRefund) {
       ref_slot = pick_order(mem, shape->refund_target, mem.refunded);
@@ -952,7 +1071,8 @@ struct Generator::Impl {
         mem.refunded = static_cast<std::uint8_t>(mem.refunded | (1u << ref_slot));
       }
     } else if (shape->ref_target >= 0) {
-      ref_slot = pick_order(mem, shape->ref_target, static_cast<std::uint8_t>(mem.refunded | mem.referenced));
+      ref_slot = pick_order(mem, shape->ref_target,
+                            static_cast<std::uint8_t>(mem.refunded | mem.referenced));
       if (ref_slot < 0) {
         shape = &shapes[static_cast<std::size_t>(shape->ref_target)];
       } else {

@@ -7,22 +7,26 @@
 // the bytes do not depend on the standard library):
 //   - member activity is heavy-tailed (weight ~ 1/u, capped: the top 1% of members make ~30% of the
 //     events, the top 10% ~60%); members appear as their first operation comes up;
-//   - a weekly rhythm (more on Saturday and Sunday, busiest evenings, quiet nights), day-to-day noise,
+//   - a weekly rhythm (more on Saturday and Sunday, busiest evenings, quiet nights), day-to-day
+//   noise,
 //     and busier campaign days (`every month on day N`);
 //   - sign-in habits: when the program has a sign-in-like event, about 8% of members sign in nearly
 //     every day (streaks, with the odd missed day); the rest sign in now and then;
 //   - money fields are log-normal-ish (median about 80, two decimals, many whole or .90 prices);
 //     strings are plausible categories, channels, merchants, stores; int fields are small;
 //   - the event types that some `reverse` targets (purchases) get fresh order-like ids in the field
-//     it matches by; the event types holding that `reverse` (refunds) are a few percent of purchases
-//     and name an earlier, not yet refunded purchase of the same member; other events with a field
-//     of the same name (reviews) name an earlier purchase of the same member;
+//     it matches by; the event types holding that `reverse` (refunds) are a few percent of
+//     purchases and name an earlier, not yet refunded purchase of the same member; other events
+//     with a field of the same name (reviews) name an earlier purchase of the same member;
 //   - events with no fields or named like one-off actions (register, profile_complete,
-//     card_activated...) happen at most once per member; a `register`-like event is a member's first;
+//     card_activated...) happen at most once per member; a `register`-like event is a member's
+//     first;
 //   - when a member first appears, a `set` op gives most of them their declared attributes
 //     (birthday-like dates are birthdays; other strings plausible values);
-//   - about 1% of lines are exact repeats of the line before (a client retrying: same id, same bytes);
-//   - occasional `redeem` ops for declared rewards and `use` ops for declared privileges, by members
+//   - about 1% of lines are exact repeats of the line before (a client retrying: same id, same
+//   bytes);
+//   - occasional `redeem` ops for declared rewards and `use` ops for declared privileges, by
+//   members
 //     already seen (a refusal such as insufficient points is part of a realistic history).
 // Memory grows with the number of members and days, never with the number of events.
 #pragma once
@@ -39,10 +43,10 @@
 namespace merit::replay {
 
 struct GenOptions {
-  std::int64_t members = 1000;    // member ids m-000001 .. (at least 1)
-  std::int64_t events = 10000;    // lines written, every kind of operation and the repeats included
+  std::int64_t members = 1000;  // member ids m-000001 .. (at least 1)
+  std::int64_t events = 10000;  // lines written, every kind of operation and the repeats included
   std::uint64_t seed = 1;
-  std::int64_t days = 30;         // the span, starting at local midnight of `start` (at least 1)
+  std::int64_t days = 30;  // the span, starting at local midnight of `start` (at least 1)
   LocalDate start = from_civil(2026, 1, 1);  // the first day, in the program's zone
 };
 

@@ -1,11 +1,11 @@
 // Replay of a history under one program, with idempotency by id (LANGUAGE.md §5 step 1).
 #include "replay/replay.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <fstream>
 #include <sstream>
+
+#include <fmt/format.h>
 
 #include "codec/json_writer.hpp"
 #include "codec/snapshot.hpp"
@@ -48,14 +48,17 @@ Result<LoadedProgram> load_program(const std::string& path) {
   for (const auto& d : diags) {
     std::string line(d.loc.line > 0 ? source.line_text(d.loc.line) : std::string_view());
     std::string rendered = dsl::render(d, line);
-    if (d.severity == dsl::Severity::kError) errors += rendered;
-    else out.warnings.push_back(rendered);
+    if (d.severity == dsl::Severity::kError)
+      errors += rendered;
+    else
+      out.warnings.push_back(rendered);
   }
   if (!errors.empty() || !parsed.program) {
     if (errors.empty()) errors = path + ": the program could not be read\n";
     return Error::invalid_argument(errors);
   }
-  auto plan = engine::build_plan(*parsed.program, parsed.program->program.id.name + "@" + hash8(text));
+  auto plan =
+      engine::build_plan(*parsed.program, parsed.program->program.id.name + "@" + hash8(text));
   if (!plan) return Error::invalid_argument(path + ":" + plan.error().message());
   out.plan = std::move(*plan);
   return out;
@@ -81,8 +84,10 @@ void Replayer::apply_line(std::string_view line, std::int64_t line_no, const Ope
   if (!decoded) {
     // A line the program refuses (unknown event type, undeclared field) is a refusal; a line that
     // is not an operation at all is malformed. Both change nothing and replay goes on.
-    if (decoded.error().code() == ErrorCode::kFailedPrecondition) ++summary_.refused;
-    else ++summary_.malformed;
+    if (decoded.error().code() == ErrorCode::kFailedPrecondition)
+      ++summary_.refused;
+    else
+      ++summary_.malformed;
     problem(fmt::format("line {}: {}", line_no, decoded.error().message()));
     if (!op_.id.empty() && op_.time.ms != 0 && (!summary_.latest || op_.time > *summary_.latest)) {
       summary_.latest = op_.time;
@@ -104,7 +109,8 @@ void Replayer::apply_line(std::string_view line, std::int64_t line_no, const Ope
                           line_no, op_.id));
       if (hook) hook(line_no, &op_, nullptr);
       return;
-    case storage::MemoryStore::Seen::kNew: break;
+    case storage::MemoryStore::Seen::kNew:
+      break;
   }
   engine::MemberState& m = store_.member(op_.member);
   engine::apply(*plan_, m, store_.shared(), op_, result_);
@@ -151,8 +157,9 @@ void Replayer::write_states(std::ostream& out, Instant as_of) const {
   const_cast<storage::MemoryStore&>(store_).for_each_member([&](engine::MemberState& m) {
     if (m.exists) members.push_back(&m);
   });
-  std::sort(members.begin(), members.end(),
-            [](const engine::MemberState* a, const engine::MemberState* b) { return a->id < b->id; });
+  std::sort(
+      members.begin(), members.end(),
+      [](const engine::MemberState* a, const engine::MemberState* b) { return a->id < b->id; });
   std::string line;
   for (const engine::MemberState* m : members) {
     line = codec::member_json(*plan_, engine::view(*plan_, *m, as_of));
@@ -165,7 +172,8 @@ void Replayer::save_snapshot(std::ostream& out) const {
   std::string header;
   codec::JsonWriter w(header);
   w.begin_object().key("merit_snapshot").integer(1).key("program_version").string(plan_->version);
-  w.key("shared").raw(codec::shared_snapshot_json(const_cast<storage::MemoryStore&>(store_).shared()));
+  w.key("shared").raw(
+      codec::shared_snapshot_json(const_cast<storage::MemoryStore&>(store_).shared()));
   w.end_object();
   out << header << '\n';
   for (const auto& id : store_.member_ids()) {
@@ -189,8 +197,10 @@ Result<void> Replayer::load_snapshot(std::istream& in) {
     if (line.rfind("{\"member\":", 0) == 0) {
       auto m = codec::member_from_snapshot(std::string_view(line).substr(10, line.size() - 11));
       if (!m) return fail(m.error().message());
-      if (m->tasks.size() != plan_->tasks.size() || m->privileges.size() != plan_->privileges.size() ||
-          m->rewards.size() != plan_->rewards.size() || m->aggregates.size() != plan_->aggregates.size() ||
+      if (m->tasks.size() != plan_->tasks.size() ||
+          m->privileges.size() != plan_->privileges.size() ||
+          m->rewards.size() != plan_->rewards.size() ||
+          m->aggregates.size() != plan_->aggregates.size() ||
           m->attributes.size() != plan_->attributes.size()) {
         return fail("the member's state does not fit this program");
       }
@@ -209,11 +219,13 @@ Result<void> Replayer::load_snapshot(std::istream& in) {
     } else if (line.rfind("{\"merit_snapshot\":1,\"program_version\":", 0) == 0) {
       std::string want = "\"program_version\":\"" + plan_->version + "\"";
       if (line.find(want) == std::string::npos) {
-        return fail("the snapshot was made under another program version; this program is " + plan_->version);
+        return fail("the snapshot was made under another program version; this program is " +
+                    plan_->version);
       }
       auto pos = line.find("\"shared\":");
       if (pos == std::string::npos) return fail("no shared counters");
-      auto shared = codec::shared_from_snapshot(std::string_view(line).substr(pos + 9, line.size() - pos - 10));
+      auto shared = codec::shared_from_snapshot(
+          std::string_view(line).substr(pos + 9, line.size() - pos - 10));
       if (!shared) return fail(shared.error().message());
       store_.set_shared(std::move(*shared));
     } else {

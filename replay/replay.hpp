@@ -28,14 +28,15 @@ struct LoadedProgram {
 Result<LoadedProgram> load_program(const std::string& path);
 
 struct ReplaySummary {
-  std::int64_t operations = 0;   // lines read (not counting blank lines and a CSV header)
+  std::int64_t operations = 0;  // lines read (not counting blank lines and a CSV header)
   std::int64_t applied = 0;
-  std::int64_t duplicates = 0;   // an id seen before with the same body: nothing applied
+  std::int64_t duplicates = 0;             // an id seen before with the same body: nothing applied
   std::int64_t mismatched_duplicates = 0;  // an id seen before with a different body
-  std::int64_t refused = 0;      // the program refused it (unknown event type, insufficient points..)
-  std::int64_t malformed = 0;    // not a readable operation (bad JSON, missing id, bad time)
-  std::vector<std::string> problems;  // the first 20 refusals and malformed lines, each naming its line
-  std::optional<Instant> latest;      // the latest `time` of any readable line
+  std::int64_t refused = 0;    // the program refused it (unknown event type, insufficient points..)
+  std::int64_t malformed = 0;  // not a readable operation (bad JSON, missing id, bad time)
+  std::vector<std::string>
+      problems;                   // the first 20 refusals and malformed lines, each naming its line
+  std::optional<Instant> latest;  // the latest `time` of any readable line
 };
 
 // Called after each operation: its line number, the operation (when readable), the result (with

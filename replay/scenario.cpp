@@ -1,15 +1,14 @@
 // Running scenario folders: replay, compare expected keys, and find where a member went wrong.
 #include "replay/scenario.hpp"
 
-#include <fmt/format.h>
-
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "replay/replay.hpp"
 
@@ -40,7 +39,8 @@ void subset(const json& want, const json* got, const std::string& path, const st
             std::vector<Mismatch>& out) {
   if (want.is_object()) {
     if (got == nullptr || !got->is_object()) {
-      out.push_back({member, path.empty() ? "." : path, want.dump(), got ? got->dump() : "missing", ""});
+      out.push_back(
+          {member, path.empty() ? "." : path, want.dump(), got ? got->dump() : "missing", ""});
       return;
     }
     for (auto it = want.begin(); it != want.end(); ++it) {
@@ -81,7 +81,8 @@ std::vector<std::string> find_scenarios(const std::vector<std::string>& paths) {
     fs::path root(p);
     if (!fs::is_directory(root)) continue;
     if (is_scenario(root)) out.push_back(root.string());
-    for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator(); ++it) {
+    for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator();
+         ++it) {
       if (it->is_directory() && is_scenario(it->path())) out.push_back(it->path().string());
     }
   }
@@ -96,7 +97,10 @@ ScenarioResult run_scenario(const std::string& dir_text) {
   fs::path dir(dir_text);
   fs::path program;
   for (const char* n : {"program.merit", "program.merit.yaml"}) {
-    if (fs::exists(dir / n)) { program = dir / n; break; }
+    if (fs::exists(dir / n)) {
+      program = dir / n;
+      break;
+    }
   }
   if (program.empty() && fs::exists(dir / "program")) program = dir / trim(slurp(dir / "program"));
   if (program.empty()) {
@@ -142,14 +146,21 @@ ScenarioResult run_scenario(const std::string& dir_text) {
   // Replay, keeping each expected member's state after each of their operations, so a mismatch
   // can name the operation after which the key last changed.
   Replayer replayer(loaded->plan);
-  struct Step { std::string op; std::int64_t line; json state; };
+  struct Step {
+    std::string op;
+    std::int64_t line;
+    json state;
+  };
   std::map<std::string, std::vector<Step>> steps;
   std::ifstream events(dir / "events.jsonl");
-  replayer.run(events, false, [&](std::int64_t line, const engine::Operation* op, const engine::ApplyResult* res) {
-    if (op == nullptr || res == nullptr || res->rejection || !expected.count(op->member)) return;
-    std::string s = replayer.member_state_json(op->member, op->time);
-    if (!s.empty()) steps[op->member].push_back({op->id, line, json::parse(s)});
-  });
+  replayer.run(
+      events, false,
+      [&](std::int64_t line, const engine::Operation* op, const engine::ApplyResult* res) {
+        if (op == nullptr || res == nullptr || res->rejection || !expected.count(op->member))
+          return;
+        std::string s = replayer.member_state_json(op->member, op->time);
+        if (!s.empty()) steps[op->member].push_back({op->id, line, json::parse(s)});
+      });
   r.operations = replayer.summary().operations;
   Instant when = as_of ? *as_of : replayer.summary().latest.value_or(Instant{});
   replayer.finish(when);

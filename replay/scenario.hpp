@@ -12,16 +12,16 @@ namespace merit::replay {
 
 struct Mismatch {
   std::string member;
-  std::string key;        // ".points.available"
-  std::string expected;   // JSON text
-  std::string actual;     // JSON text ("missing" when absent)
-  std::string went_wrong; // "after operation e7 (line 7)": the last operation that changed the key
+  std::string key;         // ".points.available"
+  std::string expected;    // JSON text
+  std::string actual;      // JSON text ("missing" when absent)
+  std::string went_wrong;  // "after operation e7 (line 7)": the last operation that changed the key
 };
 
 struct ScenarioResult {
   std::string dir;
   bool passed = false;
-  std::string error;                 // the scenario could not run (no program, bad program...)
+  std::string error;  // the scenario could not run (no program, bad program...)
   std::vector<Mismatch> mismatches;
   std::int64_t operations = 0;
 };

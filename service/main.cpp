@@ -5,7 +5,8 @@
 
 int main(int argc, char** argv) {
   std::fputs(
-      "usage: meritd --rules FILE --db PATH [--listen 127.0.0.1:8080] [--tokens FILE] [--threads N]\n"
+      "usage: meritd --rules FILE --db PATH [--listen 127.0.0.1:8080] [--tokens FILE] [--threads "
+      "N]\n"
       "\n"
       "The HTTP daemon is not built yet: use `merit replay` to evaluate histories.\n",
       stderr);

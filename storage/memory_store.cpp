@@ -49,7 +49,8 @@ std::uint64_t canonical_digest(const engine::Operation& op) {
   return f.h;
 }
 
-MemoryStore::MemoryStore(const engine::Plan& plan) : plan_(plan), shared_(engine::new_shared(plan)) {}
+MemoryStore::MemoryStore(const engine::Plan& plan)
+    : plan_(plan), shared_(engine::new_shared(plan)) {}
 
 MemoryStore::AppliedId MemoryStore::hash_id(std::string_view id, std::uint64_t digest) {
   Fnv a;

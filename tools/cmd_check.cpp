@@ -1,12 +1,12 @@
 // merit check FILE... [--json] [--strict] (INTERFACES.md §1): parse (and check) every program and
 // print every diagnostic. Exit 0 clean, 1 an error (or a warning with --strict), 2 bad usage or an
 // unreadable file.
-#include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
 #include <string>
 #include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "dsl/diagnostics.hpp"
 #include "engine/check/checker.hpp"
@@ -19,9 +19,12 @@ namespace {
 
 const char* severity_name(dsl::Severity s) {
   switch (s) {
-    case dsl::Severity::kError: return "error";
-    case dsl::Severity::kWarning: return "warning";
-    case dsl::Severity::kNote: return "note";
+    case dsl::Severity::kError:
+      return "error";
+    case dsl::Severity::kWarning:
+      return "warning";
+    case dsl::Severity::kNote:
+      return "note";
   }
   return "error";
 }
@@ -41,10 +44,11 @@ nlohmann::json to_json(const dsl::Diagnostic& d, const std::string& file) {
 }  // namespace
 
 int cmd_check(int argc, char** argv) {
-  CLI::App app{"Parse and check programs (.merit or .merit.yaml); print every diagnostic.\n"
-               "Exit: 0 clean, 1 an error (or a warning with --strict), 2 bad usage or an "
-               "unreadable file.",
-               "merit check"};
+  CLI::App app{
+      "Parse and check programs (.merit or .merit.yaml); print every diagnostic.\n"
+      "Exit: 0 clean, 1 an error (or a warning with --strict), 2 bad usage or an "
+      "unreadable file.",
+      "merit check"};
   std::vector<std::string> files;
   bool json = false;
   bool strict = false;
@@ -75,7 +79,8 @@ int cmd_check(int argc, char** argv) {
       ds.push_back(std::move(d));
     } else {
       ds = f.parse.diagnostics;
-      // The semantic checker runs on a program that parsed (LANGUAGE.md §7: every error in one run).
+      // The semantic checker runs on a program that parsed (LANGUAGE.md §7: every error in one
+      // run).
       if (f.parse.program) {
         auto more = engine::check_program(*f.parse.program);
         ds.insert(ds.end(), more.begin(), more.end());

@@ -1,10 +1,10 @@
 // merit explain --rules FILE --events EVENTS --member ID: every ledger entry of one member with the
 // rule, task or campaign and the values that caused it.
-#include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+
+#include <CLI/CLI.hpp>
 
 #include "replay/explain.hpp"
 #include "replay/replay.hpp"
@@ -13,9 +13,10 @@
 namespace merit::tools {
 
 int cmd_explain(int argc, char** argv) {
-  CLI::App app{"Replay a history and explain one member: every operation that touched them and "
-               "every ledger entry it made, with its cause and the values behind it.",
-               "merit explain"};
+  CLI::App app{
+      "Replay a history and explain one member: every operation that touched them and "
+      "every ledger entry it made, with its cause and the values behind it.",
+      "merit explain"};
   std::string rules, events, member;
   app.add_option("--rules", rules, "the program (.merit or .merit.yaml)")->required();
   app.add_option("--events", events, "operations: JSON Lines or CSV; - for stdin")->required();
@@ -43,7 +44,8 @@ int cmd_explain(int argc, char** argv) {
   bool csv = events.size() > 4 && events.ends_with(".csv");
   std::string text = replay::explain_member(loaded->plan, *in, csv, member);
   if (text.empty()) {
-    std::fprintf(stderr, "merit explain: member %s does not appear in %s\n", member.c_str(), events.c_str());
+    std::fprintf(stderr, "merit explain: member %s does not appear in %s\n", member.c_str(),
+                 events.c_str());
     return 1;
   }
   std::fwrite(text.data(), 1, text.size(), stdout);

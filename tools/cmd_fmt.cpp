@@ -1,9 +1,9 @@
 // merit fmt FILE [--to dsl|yaml] [--write] (INTERFACES.md §1): the canonical text of a program, in
 // its own syntax or converted to the other one; --write replaces the file (or writes its twin).
-#include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <string>
+
+#include <CLI/CLI.hpp>
 
 #include "dsl/printer.hpp"
 #include "tools/commands.hpp"
@@ -14,7 +14,8 @@ namespace merit::tools {
 namespace {
 
 bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // The file a conversion writes with --write: `x.merit` <-> `x.merit.yaml` (`x.merit.yml` too).
@@ -29,9 +30,10 @@ std::string twin_path(const std::string& path, Syntax to) {
 }  // namespace
 
 int cmd_fmt(int argc, char** argv) {
-  CLI::App app{"Print a program canonically formatted, or converted to the other syntax.\n"
-               "Exit: 0 ok, 2 bad usage, an unreadable file or a program with syntax errors.",
-               "merit fmt"};
+  CLI::App app{
+      "Print a program canonically formatted, or converted to the other syntax.\n"
+      "Exit: 0 ok, 2 bad usage, an unreadable file or a program with syntax errors.",
+      "merit fmt"};
   std::string file;
   std::string to;
   bool write = false;
@@ -52,7 +54,8 @@ int cmd_fmt(int argc, char** argv) {
     std::fprintf(stderr, "merit fmt: %s\n", in.error.c_str());
     return 2;
   }
-  if (!in.parse.diagnostics.empty()) std::fputs(render_all(in.parse.diagnostics, in).c_str(), stderr);
+  if (!in.parse.diagnostics.empty())
+    std::fputs(render_all(in.parse.diagnostics, in).c_str(), stderr);
   if (!in.parse.program) return 2;
 
   Syntax out_syntax = to.empty() ? in.syntax : (to == "yaml" ? Syntax::kYaml : Syntax::kDsl);
@@ -66,10 +69,11 @@ int cmd_fmt(int argc, char** argv) {
   if (out_syntax != in.syntax) {
     target = twin_path(file, out_syntax);
     if (target.empty()) {
-      std::fprintf(stderr,
-                   "merit fmt: --write with --to %s needs a file named x.merit or x.merit.yaml, so "
-                   "that the converted file's name is clear; print to stdout and redirect instead\n",
-                   to.c_str());
+      std::fprintf(
+          stderr,
+          "merit fmt: --write with --to %s needs a file named x.merit or x.merit.yaml, so "
+          "that the converted file's name is clear; print to stdout and redirect instead\n",
+          to.c_str());
       return 2;
     }
   } else if (in.source && in.source->text() == text) {

@@ -1,11 +1,11 @@
-// merit gen --members N --events N [--seed S] [--days D] [--program FILE] [--start DATE] [--out FILE]
-// (INTERFACES.md §1): a synthetic, realistic member history as JSON Lines, in time order, for
+// merit gen --members N --events N [--seed S] [--days D] [--program FILE] [--start DATE] [--out
+// FILE] (INTERFACES.md §1): a synthetic, realistic member history as JSON Lines, in time order, for
 // benchmarks and demos. The model is replay/generate.hpp's.
-#include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+
+#include <CLI/CLI.hpp>
 
 #include "replay/generate.hpp"
 #include "replay/replay.hpp"
@@ -14,21 +14,24 @@
 namespace merit::tools {
 
 int cmd_gen(int argc, char** argv) {
-  CLI::App app{"Write a synthetic, realistic member history (JSON Lines operations in time order) for a "
-               "program: heavy-tailed activity and amounts, a weekly rhythm, sign-in streaks, refunds of "
-               "earlier orders, ~1% repeated ids, redemptions, privilege uses and profile updates. The same "
-               "arguments give the same bytes.",
-               "merit gen"};
+  CLI::App app{
+      "Write a synthetic, realistic member history (JSON Lines operations in time order) for a "
+      "program: heavy-tailed activity and amounts, a weekly rhythm, sign-in streaks, refunds of "
+      "earlier orders, ~1% repeated ids, redemptions, privilege uses and profile updates. The same "
+      "arguments give the same bytes.",
+      "merit gen"};
   replay::GenOptions options;
   std::string program, start_text = "2026-01-01", out_path;
   app.add_option("--members", options.members, "how many members (ids m-000001 ...)")->required();
   app.add_option("--events", options.events, "how many lines to write")->required();
   app.add_option("--seed", options.seed, "the seed (default 1)");
   app.add_option("--days", options.days, "the span in days (default 30)");
-  app.add_option("--program", program,
-                 "the program whose events, rewards, privileges and attributes to use (default: the "
-                 "example of LANGUAGE.md §4)");
-  app.add_option("--start", start_text, "the first day, YYYY-MM-DD in the program's zone (default 2026-01-01)");
+  app.add_option(
+      "--program", program,
+      "the program whose events, rewards, privileges and attributes to use (default: the "
+      "example of LANGUAGE.md §4)");
+  app.add_option("--start", start_text,
+                 "the first day, YYYY-MM-DD in the program's zone (default 2026-01-01)");
   app.add_option("-o,--out", out_path, "write here instead of stdout");
   try {
     app.parse(argc, argv);
@@ -37,7 +40,8 @@ int cmd_gen(int argc, char** argv) {
   }
   auto start = parse_date(start_text);
   if (!start) {
-    std::fprintf(stderr, "merit gen: --start: \"%s\" is not a date like 2026-01-01\n", start_text.c_str());
+    std::fprintf(stderr, "merit gen: --start: \"%s\" is not a date like 2026-01-01\n",
+                 start_text.c_str());
     return 2;
   }
   options.start = *start;
@@ -62,7 +66,8 @@ int cmd_gen(int argc, char** argv) {
     plan = loaded->plan;
   }
   if (plan->declared_events == 0) {
-    std::fprintf(stderr, "merit gen: %s declares no event types; nothing to generate\n", program.c_str());
+    std::fprintf(stderr, "merit gen: %s declares no event types; nothing to generate\n",
+                 program.c_str());
     return 2;
   }
 

@@ -1,7 +1,5 @@
-// merit graph FILE [--format dot|json|svg] [--out FILE] [--font NAME] (INTERFACES.md §1): the compiled
-// evaluation graph of a program, as Graphviz DOT, JSON, or SVG drawn by Graphviz's `dot`.
-#include <CLI/CLI.hpp>
-
+// merit graph FILE [--format dot|json|svg] [--out FILE] [--font NAME] (INTERFACES.md §1): the
+// compiled evaluation graph of a program, as Graphviz DOT, JSON, or SVG drawn by Graphviz's `dot`.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -9,14 +7,17 @@
 #include <iostream>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <vector>
+
+#include <CLI/CLI.hpp>
 
 #include "codec/graph_json.hpp"
 #include "engine/plan/graph.hpp"
 #include "replay/replay.hpp"
 #include "tools/commands.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace merit::tools {
 
@@ -56,8 +57,10 @@ std::string run_capture(const std::string& command, int& status) {
 std::string shell_quote(const std::string& s) {
   std::string q = "'";
   for (char c : s) {
-    if (c == '\'') q += "'\\''";
-    else q += c;
+    if (c == '\'')
+      q += "'\\''";
+    else
+      q += c;
   }
   return q + "'";
 }
@@ -90,18 +93,20 @@ std::string pick_font() {
 }  // namespace
 
 int cmd_graph(int argc, char** argv) {
-  CLI::App app{"Draw the compiled evaluation graph of a program: events -> rules, tasks, campaigns -> "
-               "points, growth -> levels -> pseudo-events -> rules on them; rewards and privileges; the "
-               "aggregates, segments and attributes expressions read.",
-               "merit graph"};
+  CLI::App app{
+      "Draw the compiled evaluation graph of a program: events -> rules, tasks, campaigns -> "
+      "points, growth -> levels -> pseudo-events -> rules on them; rewards and privileges; the "
+      "aggregates, segments and attributes expressions read.",
+      "merit graph"};
   std::string file, format = "dot", out_path, font;
   bool font_given = false;
   app.add_option("FILE", file, "the program (.merit or .merit.yaml)")->required();
   app.add_option("--format", format, "dot (default), json, or svg (needs Graphviz's `dot`)")
       ->check(CLI::IsMember({"dot", "json", "svg"}));
   app.add_option("-o,--out", out_path, "write here instead of stdout");
-  auto* font_opt = app.add_option("--font", font,
-                                   "font for labels (default: a CJK font fontconfig knows, e.g. Noto Sans CJK SC)");
+  auto* font_opt = app.add_option(
+      "--font", font,
+      "font for labels (default: a CJK font fontconfig knows, e.g. Noto Sans CJK SC)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -113,9 +118,11 @@ int cmd_graph(int argc, char** argv) {
   if (format == "svg") {
     dot_path = find_on_path("dot");
     if (dot_path.empty()) {
-      std::fputs("merit graph: --format svg needs Graphviz's `dot` on PATH (Debian: apt-get install graphviz); "
-                 "--format dot or json work without it\n",
-                 stderr);
+      std::fputs(
+          "merit graph: --format svg needs Graphviz's `dot` on PATH (Debian: apt-get install "
+          "graphviz); "
+          "--format dot or json work without it\n",
+          stderr);
       return 2;
     }
   }
@@ -148,9 +155,10 @@ int cmd_graph(int argc, char** argv) {
       }
       close(fd);
       int status = 0;
-      std::string svg = written == text.size()
-                            ? run_capture(shell_quote(dot_path) + " -Tsvg " + shell_quote(tmpl), status)
-                            : std::string();
+      std::string svg =
+          written == text.size()
+              ? run_capture(shell_quote(dot_path) + " -Tsvg " + shell_quote(tmpl), status)
+              : std::string();
       unlink(tmpl);
       if (written != text.size() || status != 0 || svg.empty()) {
         std::fprintf(stderr, "merit graph: `dot -Tsvg` failed (exit %d)\n", status);

@@ -1,35 +1,42 @@
 // merit replay --rules FILE --events EVENTS [--out STATES] [--ledger LEDGER] [--as-of TIME]
 // [--strict] (INTERFACES.md §1): apply a history to an in-memory store; write member states.
-#include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <unistd.h>
+
+#include <CLI/CLI.hpp>
 
 #include "replay/replay.hpp"
 #include "tools/commands.hpp"
 
+#include <unistd.h>
+
 namespace merit::tools {
 
 int cmd_replay(int argc, char** argv) {
-  CLI::App app{"Apply a member history (JSON Lines or CSV operations, in file order) to an in-memory "
-               "store and write each member's state as JSON Lines, sorted by member id.",
-               "merit replay"};
+  CLI::App app{
+      "Apply a member history (JSON Lines or CSV operations, in file order) to an in-memory "
+      "store and write each member's state as JSON Lines, sorted by member id.",
+      "merit replay"};
   std::string rules, events, out_path, ledger_path, as_of_text, state_path, save_state_path;
   bool strict = false, csv = false;
   app.add_option("--rules", rules, "the program (.merit or .merit.yaml)")->required();
-  app.add_option("--events", events, "operations: JSON Lines, or CSV with a header row; - for stdin")->required();
+  app.add_option("--events", events,
+                 "operations: JSON Lines, or CSV with a header row; - for stdin")
+      ->required();
   app.add_option("--out", out_path, "where to write the member states (default: stdout)");
-  app.add_option("--ledger", ledger_path, "write every operation's ledger entries here (JSON Lines)");
+  app.add_option("--ledger", ledger_path,
+                 "write every operation's ledger entries here (JSON Lines)");
   app.add_option("--as-of", as_of_text,
                  "write states as of this time (default: the latest time in the input); expiries "
                  "and reviews due by then are carried out");
-  app.add_option("--state", state_path, "start from this snapshot (written by --save-state) instead of empty");
+  app.add_option("--state", state_path,
+                 "start from this snapshot (written by --save-state) instead of empty");
   app.add_option("--save-state", save_state_path,
                  "after the last operation, write a snapshot of every member's whole state here");
-  app.add_flag("--strict", strict, "exit 1 if any operation was refused, malformed or a mismatched duplicate");
+  app.add_flag("--strict", strict,
+               "exit 1 if any operation was refused, malformed or a mismatched duplicate");
   app.add_flag("--csv", csv, "read EVENTS as CSV (default: by the .csv extension)");
   try {
     app.parse(argc, argv);
@@ -80,16 +87,20 @@ int cmd_replay(int argc, char** argv) {
     }
     auto loaded_state = replayer.load_snapshot(st);
     if (!loaded_state) {
-      std::fprintf(stderr, "merit replay: %s: %s\n", state_path.c_str(), loaded_state.error().message().c_str());
+      std::fprintf(stderr, "merit replay: %s: %s\n", state_path.c_str(),
+                   loaded_state.error().message().c_str());
       return 2;
     }
   }
   bool progress = isatty(2) != 0;
   std::int64_t seen = 0;
-  replayer.run(*in, csv, [&](std::int64_t, const engine::Operation* op, const engine::ApplyResult* r) {
-    if (ledger.is_open() && op != nullptr && r != nullptr) ledger << replay::ledger_json(plan, *op, *r) << '\n';
-    if (progress && (++seen % 1000000) == 0) std::fprintf(stderr, "\r%lld operations", static_cast<long long>(seen));
-  });
+  replayer.run(*in, csv,
+               [&](std::int64_t, const engine::Operation* op, const engine::ApplyResult* r) {
+                 if (ledger.is_open() && op != nullptr && r != nullptr)
+                   ledger << replay::ledger_json(plan, *op, *r) << '\n';
+                 if (progress && (++seen % 1000000) == 0)
+                   std::fprintf(stderr, "\r%lld operations", static_cast<long long>(seen));
+               });
   if (progress && seen >= 1000000) std::fputc('\n', stderr);
   const auto& s = replayer.summary();
   if (!save_state_path.empty()) {
@@ -116,13 +127,14 @@ int cmd_replay(int argc, char** argv) {
   replayer.write_states(*out, when);
   out->flush();
   for (const auto& p : s.problems) std::fprintf(stderr, "%s\n", p.c_str());
-  std::fprintf(stderr,
-               "replayed %lld operations: %lld applied, %lld duplicates (%lld with a different body), "
-               "%lld refused, %lld malformed; %zu members\n",
-               static_cast<long long>(s.operations), static_cast<long long>(s.applied),
-               static_cast<long long>(s.duplicates), static_cast<long long>(s.mismatched_duplicates),
-               static_cast<long long>(s.refused), static_cast<long long>(s.malformed),
-               replayer.store().existing_members());
+  std::fprintf(
+      stderr,
+      "replayed %lld operations: %lld applied, %lld duplicates (%lld with a different body), "
+      "%lld refused, %lld malformed; %zu members\n",
+      static_cast<long long>(s.operations), static_cast<long long>(s.applied),
+      static_cast<long long>(s.duplicates), static_cast<long long>(s.mismatched_duplicates),
+      static_cast<long long>(s.refused), static_cast<long long>(s.malformed),
+      replayer.store().existing_members());
   int code = strict && (s.refused > 0 || s.malformed > 0 || s.mismatched_duplicates > 0) ? 1 : 0;
   // Everything is written; skip tearing down a million member states one by one.
   out->flush();

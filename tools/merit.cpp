@@ -26,7 +26,8 @@ constexpr Command kCommands[] = {
 };
 
 void usage(std::FILE* out) {
-  std::fputs("usage: merit <command> [options]   (merit <command> --help for its options)\n\n", out);
+  std::fputs("usage: merit <command> [options]   (merit <command> --help for its options)\n\n",
+             out);
   for (const auto& c : kCommands) std::fprintf(out, "  %-8s %s\n", c.name, c.summary);
 }
 

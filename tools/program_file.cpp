@@ -12,7 +12,8 @@ namespace merit::tools {
 namespace {
 
 bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 }  // namespace
@@ -38,8 +39,8 @@ ProgramFile read_program_file(const std::string& path) {
   }
   f.readable = true;
   f.source.emplace(path, ss.str());
-  f.parse = f.syntax == Syntax::kYaml ? dsl::load_yaml_program(*f.source)
-                                      : dsl::parse_program(*f.source);
+  f.parse =
+      f.syntax == Syntax::kYaml ? dsl::load_yaml_program(*f.source) : dsl::parse_program(*f.source);
   return f;
 }
 
@@ -47,7 +48,8 @@ std::string render_all(const std::vector<dsl::Diagnostic>& ds, const ProgramFile
   std::string out;
   for (const auto& d : ds) {
     std::string_view line;
-    if (file.source && (d.file.empty() || d.file == file.path)) line = file.source->line_text(d.loc.line);
+    if (file.source && (d.file.empty() || d.file == file.path))
+      line = file.source->line_text(d.loc.line);
     out += dsl::render(d, line);
     if (out.empty() || out.back() != '\n') out += '\n';
   }

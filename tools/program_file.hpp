@@ -19,11 +19,11 @@ Syntax syntax_of(const std::string& path);
 
 struct ProgramFile {
   std::string path;
-  bool readable = false;             // false: the file could not be read (parse is empty)
-  std::string error;                 // why it could not be read
+  bool readable = false;  // false: the file could not be read (parse is empty)
+  std::string error;      // why it could not be read
   Syntax syntax = Syntax::kDsl;
-  std::optional<dsl::Source> source; // present when readable
-  dsl::ParseOutput parse;            // the program and every diagnostic of parsing
+  std::optional<dsl::Source> source;  // present when readable
+  dsl::ParseOutput parse;             // the program and every diagnostic of parsing
 };
 
 // Reads and parses `path` by its syntax. Never throws for a missing or unreadable file: it comes

@@ -69,8 +69,8 @@ class Lowerer {
   ast::Review review(const syntax::ReviewS& r);
   ast::DateRange date_range(const syntax::DateRangeS& d);
   // Fills `every` / `during` from the schedule items; reports a repeated part.
-  void schedule(const std::vector<syntax::ScheduleItem>& items, std::optional<ast::Recurrence>& every,
-                std::optional<ast::DateRange>& during);
+  void schedule(const std::vector<syntax::ScheduleItem>& items,
+                std::optional<ast::Recurrence>& every, std::optional<ast::DateRange>& during);
 
   ast::Loc loc(syntax::At at) const;
   void error(syntax::At at, std::string message, std::optional<std::string> suggestion = {});

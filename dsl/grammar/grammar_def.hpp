@@ -239,7 +239,8 @@ struct StringParser : Primitive<StringParser<Attr>, Attr> {
     std::string out;
     const char* q = p + 1;
     for (;;) {
-      if (q == last || *q == '\n' || *q == '\r') fail_at(open, "unterminated string: expected `\"` before the end of the line");
+      if (q == last || *q == '\n' || *q == '\r')
+        fail_at(open, "unterminated string: expected `\"` before the end of the line");
       if (*q == '"') break;
       if (*q == '\\') {
         if (q + 1 != last && (q[1] == '"' || q[1] == '\\')) {
@@ -316,8 +317,10 @@ struct TemporalParser : Primitive<TemporalParser, TemporalLit> {
   static bool clock(const char*& q, const char* last, bool allow_one_digit_hour) {
     const char* r = q;
     if (!digits(r, last, 1)) return false;
-    if (r != last && is_digit(*r)) ++r;
-    else if (!allow_one_digit_hour) return false;
+    if (r != last && is_digit(*r))
+      ++r;
+    else if (!allow_one_digit_hour)
+      return false;
     if (r == last || *r != ':') return false;
     ++r;
     if (!digits(r, last, 2)) return false;
@@ -422,28 +425,41 @@ inline const TypeParser type_name{};
 inline TokenParser kw(std::string_view w) { return TokenParser(w); }
 inline TokenParser sym(std::string_view s) { return TokenParser(s); }
 
-inline const auto unit_word = words<ast::Unit>(
-    {{"hour", ast::Unit::kHour}, {"hours", ast::Unit::kHour}, {"day", ast::Unit::kDay},
-     {"days", ast::Unit::kDay}, {"week", ast::Unit::kWeek}, {"weeks", ast::Unit::kWeek},
-     {"month", ast::Unit::kMonth}, {"months", ast::Unit::kMonth}, {"year", ast::Unit::kYear},
-     {"years", ast::Unit::kYear}});
-inline const auto period_word = words<ast::Period>(
-    {{"day", ast::Period::kDay}, {"week", ast::Period::kWeek}, {"month", ast::Period::kMonth},
-     {"year", ast::Period::kYear}, {"member", ast::Period::kMember}});
-inline const auto weekday_word = words<ast::Weekday>(
-    {{"monday", ast::Weekday::kMonday}, {"tuesday", ast::Weekday::kTuesday},
-     {"wednesday", ast::Weekday::kWednesday}, {"thursday", ast::Weekday::kThursday},
-     {"friday", ast::Weekday::kFriday}, {"saturday", ast::Weekday::kSaturday},
-     {"sunday", ast::Weekday::kSunday}});
-inline const auto repeat_word = words<ast::RepeatKind>(
-    {{"daily", ast::RepeatKind::kDaily}, {"weekly", ast::RepeatKind::kWeekly},
-     {"monthly", ast::RepeatKind::kMonthly}, {"yearly", ast::RepeatKind::kYearly}});
-inline const auto repeat_value_word = words<ast::RepeatKind>(
-    {{"once", ast::RepeatKind::kOnce}, {"always", ast::RepeatKind::kAlways},
-     {"daily", ast::RepeatKind::kDaily}, {"weekly", ast::RepeatKind::kWeekly},
-     {"monthly", ast::RepeatKind::kMonthly}, {"yearly", ast::RepeatKind::kYearly}});
-inline const auto downgrade_word =
-    words<ast::Downgrade>({{"one", ast::Downgrade::kOne}, {"qualified", ast::Downgrade::kQualified}});
+inline const auto unit_word = words<ast::Unit>({{"hour", ast::Unit::kHour},
+                                                {"hours", ast::Unit::kHour},
+                                                {"day", ast::Unit::kDay},
+                                                {"days", ast::Unit::kDay},
+                                                {"week", ast::Unit::kWeek},
+                                                {"weeks", ast::Unit::kWeek},
+                                                {"month", ast::Unit::kMonth},
+                                                {"months", ast::Unit::kMonth},
+                                                {"year", ast::Unit::kYear},
+                                                {"years", ast::Unit::kYear}});
+inline const auto period_word = words<ast::Period>({{"day", ast::Period::kDay},
+                                                    {"week", ast::Period::kWeek},
+                                                    {"month", ast::Period::kMonth},
+                                                    {"year", ast::Period::kYear},
+                                                    {"member", ast::Period::kMember}});
+inline const auto weekday_word = words<ast::Weekday>({{"monday", ast::Weekday::kMonday},
+                                                      {"tuesday", ast::Weekday::kTuesday},
+                                                      {"wednesday", ast::Weekday::kWednesday},
+                                                      {"thursday", ast::Weekday::kThursday},
+                                                      {"friday", ast::Weekday::kFriday},
+                                                      {"saturday", ast::Weekday::kSaturday},
+                                                      {"sunday", ast::Weekday::kSunday}});
+inline const auto repeat_word = words<ast::RepeatKind>({{"daily", ast::RepeatKind::kDaily},
+                                                        {"weekly", ast::RepeatKind::kWeekly},
+                                                        {"monthly", ast::RepeatKind::kMonthly},
+                                                        {"yearly", ast::RepeatKind::kYearly}});
+inline const auto repeat_value_word =
+    words<ast::RepeatKind>({{"once", ast::RepeatKind::kOnce},
+                            {"always", ast::RepeatKind::kAlways},
+                            {"daily", ast::RepeatKind::kDaily},
+                            {"weekly", ast::RepeatKind::kWeekly},
+                            {"monthly", ast::RepeatKind::kMonthly},
+                            {"yearly", ast::RepeatKind::kYearly}});
+inline const auto downgrade_word = words<ast::Downgrade>(
+    {{"one", ast::Downgrade::kOne}, {"qualified", ast::Downgrade::kQualified}});
 
 // ---------------------------------------------------------------------------------------------
 // Rules
@@ -540,23 +556,24 @@ MERIT_RULE(schedule, ScheduleS)
 inline const auto semis = *sym(";");
 
 const auto duration_def = pos >> integer >> unit_word;
-const auto per_period_def =
-    pos >> integer >> must(kw("per"), "expected `per` and a period after the amount") >>
-    must(period_word, "expected `day`, `week`, `month`, `year` or `member` after `per`");
-const auto date_range_def =
-    pos >> date >> must(sym(".."), "expected `..` between the two dates") >>
-    must(date, "expected a date such as `2026-06-03` after `..`");
+const auto per_period_def = pos >> integer >>
+                            must(kw("per"), "expected `per` and a period after the amount") >>
+                            must(period_word,
+                                 "expected `day`, `week`, `month`, `year` or `member` after `per`");
+const auto date_range_def = pos >> date >> must(sym(".."), "expected `..` between the two dates") >>
+                            must(date, "expected a date such as `2026-06-03` after `..`");
 
 // ---- expressions: or < and < not < comparison, in < + - < * / < unary minus < primary
 const auto expr_def = or_expr;
 const auto or_expr_def = pos >> and_expr >> *or_op;
-const auto or_op_def = pos >> word_as_string({"or"}) >> must(and_expr, "expected a condition after `or`");
+const auto or_op_def = pos >> word_as_string({"or"}) >>
+                       must(and_expr, "expected a condition after `or`");
 const auto and_expr_def = pos >> not_expr >> *and_op;
-const auto and_op_def =
-    pos >> word_as_string({"and"}) >> must(not_expr, "expected a condition after `and`");
+const auto and_op_def = pos >> word_as_string({"and"}) >>
+                        must(not_expr, "expected a condition after `and`");
 const auto not_expr_def = not_unary | cmp_expr;
-const auto not_unary_def =
-    pos >> word_as_string({"not"}) >> must(not_expr, "expected a condition after `not`");
+const auto not_unary_def = pos >> word_as_string({"not"}) >>
+                           must(not_expr, "expected a condition after `not`");
 const auto cmp_expr_def = pos >> add_expr >> *cmp_op;
 const auto cmp_op_def = pos >> (ops({"==", "!=", "<=", ">=", "<", ">"}) | word_as_string({"in"})) >>
                         must(add_expr, "expected a value after `{prev}`");
@@ -575,41 +592,49 @@ const auto path_parts_def = head_name >> *(sym(".") >> must(name, "expected a na
 const auto path_def = pos >> path_parts;
 const auto call_def = pos >> head_name >> sym("(") >> -(expr % sym(",")) >>
                       must(sym(")"), "expected `,` or `)` in the function call");
-const auto aggregate_def =
-    pos >> word_as_string({"count", "sum", "last", "first"}) >> sym("(") >>
-    must(name % sym("."), "expected an event type after `(`") >>
-    -(kw("where") >> must(expr, "expected a condition after `where`")) >>
-    -(kw("within") >> must(duration, "expected a duration such as `30 days` after `within`")) >>
-    must(sym(")"), "expected `)` to close the aggregate");
+const auto aggregate_def = pos >> word_as_string({"count", "sum", "last", "first"}) >> sym("(") >>
+                           must(name % sym("."), "expected an event type after `(`") >>
+                           -(kw("where") >> must(expr, "expected a condition after `where`")) >>
+                           -(kw("within") >>
+                             must(duration,
+                                  "expected a duration such as `30 days` after `within`")) >>
+                           must(sym(")"), "expected `)` to close the aggregate");
 
 // ---- statements
 const auto stmt_def = assign | grant | reverse | if_stmt;
 const auto stmts_def = semis >> *(stmt >> semis);
-const auto assign_def =
-    pos >> word_as_string({"points", "growth", "tag"}) >>
-    must(ops({"+=", "-=", "*="}), "expected `+=`, `-=` or `*=` after `{prev}`") >>
-    must(expr, "expected a value after `{prev}`") >>
-    -(kw("expire") >>
-      must(expiry, "expected `after N days`, `at end of month`, `at end of year` or `never` after `expire`")) >>
-    -(kw("pending") >> must(duration, "expected a duration such as `7 days` after `pending`"));
+const auto assign_def = pos >> word_as_string({"points", "growth", "tag"}) >>
+                        must(ops({"+=", "-=", "*="}),
+                             "expected `+=`, `-=` or `*=` after `{prev}`") >>
+                        must(expr, "expected a value after `{prev}`") >>
+                        -(kw("expire") >> must(expiry,
+                                               "expected `after N days`, `at end of month`, `at "
+                                               "end of year` or `never` after `expire`")) >>
+                        -(kw("pending") >>
+                          must(duration, "expected a duration such as `7 days` after `pending`"));
 const auto expiry_def = pos >> (expire_after | expire_end | expire_never);
-const auto expire_after_def =
-    kw("after") >> must(duration, "expected a duration such as `30 days` after `expire after`");
-const auto expire_end_def =
-    kw("at") >> must(kw("end"), "expected `end of month` or `end of year` after `at`") >>
-    must(kw("of"), "expected `of` after `end`") >>
-    must(word_as_string({"month", "year"}), "expected `month` or `year` after `end of`") >>
-    -(sym("+") >> must(integer, "expected a whole number after `+`"));
+const auto expire_after_def = kw("after") >>
+                              must(duration,
+                                   "expected a duration such as `30 days` after `expire after`");
+const auto expire_end_def = kw("at") >>
+                            must(kw("end"),
+                                 "expected `end of month` or `end of year` after `at`") >>
+                            must(kw("of"), "expected `of` after `end`") >>
+                            must(word_as_string({"month", "year"}),
+                                 "expected `month` or `year` after `end of`") >>
+                            -(sym("+") >> must(integer, "expected a whole number after `+`"));
 const auto expire_never_def = pos >> kw("never");
-const auto grant_def =
-    pos >> kw("grant") >> must(ident, "expected a privilege name after `grant`") >> -integer >>
-    -(kw("valid") >> must(duration, "expected a duration such as `30 days` after `valid`"));
-const auto reverse_def =
-    pos >> kw("reverse") >> must(ident, "expected an event type after `reverse`") >>
-    must(kw("where"), "expected `where FIELD == VALUE` after the event type") >>
-    must(ident, "expected a field name after `where`") >>
-    must(sym("=="), "expected `==` after the field name") >>
-    must(expr, "expected a value after `==`");
+const auto grant_def = pos >> kw("grant") >>
+                       must(ident, "expected a privilege name after `grant`") >> -integer >>
+                       -(kw("valid") >>
+                         must(duration, "expected a duration such as `30 days` after `valid`"));
+const auto reverse_def = pos >> kw("reverse") >>
+                         must(ident, "expected an event type after `reverse`") >>
+                         must(kw("where"),
+                              "expected `where FIELD == VALUE` after the event type") >>
+                         must(ident, "expected a field name after `where`") >>
+                         must(sym("=="), "expected `==` after the field name") >>
+                         must(expr, "expected a value after `==`");
 const auto if_stmt_def = pos >> kw("if") >> must(expr, "expected a condition after `if`") >>
                          must(block, "expected `{` to open the body of `if`") >>
                          -(kw("else") >> must(else_part, "expected `{` or `if` after `else`"));
@@ -635,26 +660,30 @@ const auto event_decl_def =
     must(sym("{"), "expected `{` to open the event's fields") >> fields >>
     must(sym("}"), "expected a field such as `amount: money` or `}` to close the event's fields");
 const auto points_decl_def =
-    pos >> kw("points") >> -quoted >> must(sym("{"), "expected `{` to open the points block") >>
-    semis >> *(points_item >> semis) >>
+    pos >> kw("points") >> -quoted >>
+    must(sym("{"), "expected `{` to open the points block") >> semis >> *(points_item >> semis) >>
     must(sym("}"),
          "expected `expire`, `cap`, `pending`, `allow negative` or `}` to close the points block");
 const auto points_item_def = expire_item | cap_item | pending_item | allow_negative;
 const auto expire_item_def =
     kw("expire") >>
-    must(expiry, "expected `after N days`, `at end of month`, `at end of year` or `never` after `expire`");
+    must(expiry,
+         "expected `after N days`, `at end of month`, `at end of year` or `never` after `expire`");
 const auto cap_item_def =
-    kw("cap") >> must(per_period, "expected an amount and a period such as `5000 per day` after `cap`");
-const auto pending_item_def =
-    kw("pending") >> pos >> must(duration, "expected a duration such as `7 days` after `pending`");
-const auto allow_negative_def =
-    pos >> kw("allow") >> must(kw("negative"), "expected `negative` after `allow`");
-const auto growth_decl_def =
-    pos >> kw("growth") >> -quoted >> must(sym("{"), "expected `{` to open the growth block") >>
-    semis >> *(window_item >> semis) >>
-    must(sym("}"), "expected `window` or `}` to close the growth block");
-const auto window_item_def =
-    kw("window") >> must(duration, "expected a duration such as `365 days` after `window`");
+    kw("cap") >>
+    must(per_period, "expected an amount and a period such as `5000 per day` after `cap`");
+const auto pending_item_def = kw("pending") >> pos >>
+                              must(duration,
+                                   "expected a duration such as `7 days` after `pending`");
+const auto allow_negative_def = pos >> kw("allow") >>
+                                must(kw("negative"), "expected `negative` after `allow`");
+const auto growth_decl_def = pos >> kw("growth") >> -quoted >>
+                             must(sym("{"), "expected `{` to open the growth block") >> semis >>
+                             *(window_item >> semis) >>
+                             must(sym("}"), "expected `window` or `}` to close the growth block");
+const auto window_item_def = kw("window") >>
+                             must(duration,
+                                  "expected a duration such as `365 days` after `window`");
 const auto levels_decl_def =
     pos >> kw("levels") >> must(kw("by"), "expected `by growth` after `levels`") >>
     must(kw("growth"), "expected `growth` after `levels by`") >>
@@ -662,9 +691,10 @@ const auto levels_decl_def =
     -(kw("downgrade") >> must(downgrade_word, "expected `one` or `qualified` after `downgrade`")) >>
     must(sym("{"), "expected `{` to open the list of levels") >> semis >> *(level >> semis) >>
     must(sym("}"), "expected `level` or `}` to close the list of levels");
-const auto review_def =
-    pos >> (kw("yearly") |
-            (kw("every") >> must(duration, "expected a duration such as `6 months` after `every`")));
+const auto review_def = pos >>
+                        (kw("yearly") |
+                         (kw("every") >>
+                          must(duration, "expected a duration such as `6 months` after `every`")));
 const auto level_def =
     pos >> kw("level") >> must(ident, "expected a level name after `level`") >> -quoted >>
     must(kw("from"), "expected `from` and the growth needed, such as `from 1000`") >> pos >>
@@ -672,79 +702,94 @@ const auto level_def =
     -(kw("keep") >> must(integer, "expected a whole number after `keep`")) >> -attr_block;
 const auto attr_block_def =
     sym("{") >> semis >> *(attribute >> semis) >>
-    must(sym("}"), "expected an attribute such as `points_rate 1.2` or `}` to close the level's attributes");
-const auto attribute_def =
-    ident >> must(number | string_lit, "expected a number or a string after the attribute name");
-const auto rule_decl_def =
-    pos >> kw("rule") >> must(ident, "expected a rule name after `rule`") >> -quoted >>
-    must(kw("on"), "expected `on` and an event type after the rule's name") >>
-    must(ident, "expected an event type after `on`") >>
-    -(kw("when") >> must(expr, "expected a condition after `when`")) >>
-    must(sym("{"), "expected `{` to open the rule's body") >> stmts >>
-    must(sym("}"), "expected a statement or `}` to close the rule's body");
+    must(sym("}"),
+         "expected an attribute such as `points_rate 1.2` or `}` to close the level's attributes");
+const auto attribute_def = ident >> must(number | string_lit,
+                                         "expected a number or a string after the attribute name");
+const auto rule_decl_def = pos >> kw("rule") >> must(ident, "expected a rule name after `rule`") >>
+                           -quoted >>
+                           must(kw("on"),
+                                "expected `on` and an event type after the rule's name") >>
+                           must(ident, "expected an event type after `on`") >>
+                           -(kw("when") >> must(expr, "expected a condition after `when`")) >>
+                           must(sym("{"), "expected `{` to open the rule's body") >> stmts >>
+                           must(sym("}"), "expected a statement or `}` to close the rule's body");
 const auto package_decl_def =
     pos >> kw("package") >> must(ident, "expected a package name after `package`") >> -quoted >>
     -(kw("for") >> must(expr, "expected a condition after `for`")) >>
-    -(kw("available") >> must(available, "expected a duration such as `30 days` after `available`")) >>
-    -(kw("during") >> must(date_range, "expected dates such as `2026-06-01 .. 2026-06-03` after `during`"));
-const auto available_def = duration >> must(kw("after"), "expected `after join` after the duration") >>
+    -(kw("available") >>
+      must(available, "expected a duration such as `30 days` after `available`")) >>
+    -(kw("during") >>
+      must(date_range, "expected dates such as `2026-06-01 .. 2026-06-03` after `during`"));
+const auto available_def = duration >>
+                           must(kw("after"), "expected `after join` after the duration") >>
                            must(kw("join"), "expected `join` after `after`");
-const auto task_decl_def =
-    pos >> kw("task") >> must(ident, "expected a task name after `task`") >> -quoted >>
-    -(kw("in") >> must(ident, "expected a package name after `in`")) >>
-    must(kw("on"), "expected `on` and an event type after the task's name") >>
-    must(ident, "expected an event type after `on`") >>
-    -(kw("when") >> must(expr, "expected a condition after `when`")) >> -goal >> -repeat >>
-    must(sym("{"), "expected `{` to open the task's body") >> stmts >>
-    must(sym("}"), "expected a statement or `}` to close the task's body");
+const auto task_decl_def = pos >> kw("task") >> must(ident, "expected a task name after `task`") >>
+                           -quoted >>
+                           -(kw("in") >> must(ident, "expected a package name after `in`")) >>
+                           must(kw("on"),
+                                "expected `on` and an event type after the task's name") >>
+                           must(ident, "expected an event type after `on`") >>
+                           -(kw("when") >> must(expr, "expected a condition after `when`")) >> -goal
+                           >> -repeat >>
+                           must(sym("{"), "expected `{` to open the task's body") >> stmts >>
+                           must(sym("}"), "expected a statement or `}` to close the task's body");
 const auto goal_def = pos >> (count_goal | sum_goal | streak_goal);
-const auto count_goal_def =
-    kw("count") >> must(integer, "expected a whole number after `count`") >>
-    -(kw("within") >> must(duration, "expected a duration such as `30 days` after `within`"));
-const auto sum_goal_def =
-    kw("sum") >> must(expr, "expected an expression after `sum`") >>
-    must(kw("reaches"), "expected `reaches` and a target after the summed expression") >>
-    must(number, "expected a number after `reaches`") >>
-    -(kw("within") >> must(duration, "expected a duration such as `30 days` after `within`"));
-const auto streak_goal_def =
-    kw("streak") >> pos >> must(integer, "expected a number of days after `streak`") >>
-    must(kw("days") | kw("day"), "expected `days` after the streak length");
-const auto repeat_def =
-    pos >> ((kw("once") >> x3::attr(ast::RepeatKind::kOnce)) |
-            (kw("repeat") >> (repeat_word | x3::attr(ast::RepeatKind::kAlways))));
+const auto count_goal_def = kw("count") >> must(integer, "expected a whole number after `count`") >>
+                            -(kw("within") >>
+                              must(duration,
+                                   "expected a duration such as `30 days` after `within`"));
+const auto sum_goal_def = kw("sum") >> must(expr, "expected an expression after `sum`") >>
+                          must(kw("reaches"),
+                               "expected `reaches` and a target after the summed expression") >>
+                          must(number, "expected a number after `reaches`") >>
+                          -(kw("within") >>
+                            must(duration, "expected a duration such as `30 days` after `within`"));
+const auto streak_goal_def = kw("streak") >> pos >>
+                             must(integer, "expected a number of days after `streak`") >>
+                             must(kw("days") | kw("day"),
+                                  "expected `days` after the streak length");
+const auto repeat_def = pos >>
+                        ((kw("once") >> x3::attr(ast::RepeatKind::kOnce)) |
+                         (kw("repeat") >> (repeat_word | x3::attr(ast::RepeatKind::kAlways))));
 const auto repeat_value_def = pos >> repeat_value_word;
-const auto campaign_decl_def =
-    pos >> kw("campaign") >> must(ident, "expected a campaign name after `campaign`") >> -quoted >>
-    -(kw("on") >> must(ident, "expected an event type after `on`")) >>
-    must(schedule_items,
-         "expected a schedule such as `every month on day 18` or `during 2026-06-01 .. 2026-06-03`") >>
-    -(kw("for") >> must(expr, "expected a condition after `for`")) >> -budget >>
-    must(sym("{"), "expected `{` to open the campaign's body") >> stmts >>
-    must(sym("}"), "expected a statement or `}` to close the campaign's body");
+const auto campaign_decl_def = pos >> kw("campaign") >>
+                               must(ident, "expected a campaign name after `campaign`") >> -quoted
+                               >> -(kw("on") >> must(ident, "expected an event type after `on`")) >>
+                               must(schedule_items,
+                                    "expected a schedule such as `every month on day 18` or "
+                                    "`during 2026-06-01 .. 2026-06-03`") >>
+                               -(kw("for") >> must(expr, "expected a condition after `for`")) >>
+                               -budget >>
+                               must(sym("{"), "expected `{` to open the campaign's body") >> stmts
+                               >> must(sym("}"),
+                                       "expected a statement or `}` to close the campaign's body");
 const auto schedule_items_def = +schedule_item;
 const auto schedule_item_def = recur | during_item;
 const auto during_item_def =
-    kw("during") >> must(date_range, "expected dates such as `2026-06-01 .. 2026-06-03` after `during`");
-const auto recur_def =
-    pos >> kw("every") >>
-    must(recur_body,
-         "expected `month on day N`, `day from HH:MM to HH:MM` or a weekday such as `friday` after `every`");
+    kw("during") >>
+    must(date_range, "expected dates such as `2026-06-01 .. 2026-06-03` after `during`");
+const auto recur_def = pos >> kw("every") >>
+                       must(recur_body,
+                            "expected `month on day N`, `day from HH:MM to HH:MM` or a weekday "
+                            "such as `friday` after `every`");
 const auto recur_body_def = month_day | daily_hours | weekday;
-const auto month_day_def = kw("month") >> must(kw("on"), "expected `on day N` after `every month`") >>
+const auto month_day_def = kw("month") >>
+                           must(kw("on"), "expected `on day N` after `every month`") >>
                            must(kw("day"), "expected `day N` after `every month on`") >> pos >>
                            must(integer, "expected a day of the month (1 to 31) after `day`");
-const auto daily_hours_def =
-    kw("day") >> must(kw("from"), "expected `from HH:MM to HH:MM` after `every day`") >>
-    must(time_of_day, "expected a time such as `10:00` after `from`") >>
-    must(kw("to"), "expected `to` and a time after the start time") >>
-    must(time_of_day, "expected a time such as `14:00` after `to`");
+const auto daily_hours_def = kw("day") >>
+                             must(kw("from"), "expected `from HH:MM to HH:MM` after `every day`") >>
+                             must(time_of_day, "expected a time such as `10:00` after `from`") >>
+                             must(kw("to"), "expected `to` and a time after the start time") >>
+                             must(time_of_day, "expected a time such as `14:00` after `to`");
 const auto weekday_def = pos >> weekday_word;
 const auto budget_def = kw("budget") >> pos >>
                         must(integer, "expected a whole number of points after `budget`") >>
                         -kw("points");
 const auto privilege_decl_def =
-    pos >> kw("privilege") >> must(ident, "expected a privilege name after `privilege`") >>
-    -quoted >> -(kw("for") >> must(expr, "expected a condition after `for`")) >>
+    pos >> kw("privilege") >> must(ident, "expected a privilege name after `privilege`") >> -quoted
+    >> -(kw("for") >> must(expr, "expected a condition after `for`")) >>
     -(kw("quota") >>
       must(per_period, "expected an amount and a period such as `4 per month` after `quota`"));
 const auto reward_decl_def =
@@ -756,18 +801,21 @@ const auto reward_decl_def =
     -(kw("limit") >>
       must(per_period, "expected an amount and a period such as `1 per day` after `limit`")) >>
     -(kw("for") >> must(expr, "expected a condition after `for`")) >> -reward_body;
-const auto reward_body_def =
-    sym("{") >> stmts >> must(sym("}"), "expected a statement or `}` to close the reward's body");
-const auto card_decl_def =
-    pos >> kw("card") >> must(ident, "expected a card name after `card`") >> -quoted >>
-    must(kw("lasts"), "expected `lasts` and a duration after the card's name") >>
-    must(duration, "expected a duration such as `1 year` after `lasts`") >>
-    must(sym("{"), "expected `{` to open the card's body") >> stmts >>
-    must(sym("}"), "expected a statement or `}` to close the card's body");
-const auto segment_decl_def =
-    pos >> kw("segment") >> must(ident, "expected a segment name after `segment`") >> -quoted >>
-    must(kw("when"), "expected `when` and a condition after the segment's name") >>
-    must(expr, "expected a condition after `when`");
+const auto reward_body_def = sym("{") >> stmts >>
+                             must(sym("}"),
+                                  "expected a statement or `}` to close the reward's body");
+const auto card_decl_def = pos >> kw("card") >> must(ident, "expected a card name after `card`") >>
+                           -quoted >>
+                           must(kw("lasts"),
+                                "expected `lasts` and a duration after the card's name") >>
+                           must(duration, "expected a duration such as `1 year` after `lasts`") >>
+                           must(sym("{"), "expected `{` to open the card's body") >> stmts >>
+                           must(sym("}"), "expected a statement or `}` to close the card's body");
+const auto segment_decl_def = pos >> kw("segment") >>
+                              must(ident, "expected a segment name after `segment`") >> -quoted >>
+                              must(kw("when"),
+                                   "expected `when` and a condition after the segment's name") >>
+                              must(expr, "expected a condition after `when`");
 const auto declaration_def = program_decl | member_decl | event_decl | points_decl | growth_decl |
                              levels_decl | rule_decl | package_decl | task_decl | campaign_decl |
                              privilege_decl | reward_decl | card_decl | segment_decl;
@@ -782,9 +830,8 @@ BOOST_SPIRIT_DEFINE(program_decl, key_value, fields, field, member_decl, event_d
                     points_item, cap_item, expire_item, pending_item, allow_negative, growth_decl,
                     window_item, levels_decl, review, level, attr_block, attribute, rule_decl,
                     package_decl, available, task_decl, goal, count_goal, sum_goal, streak_goal,
-                    repeat, repeat_value, campaign_decl, schedule_items, schedule_item,
-                    during_item, recur, recur_body, month_day, daily_hours, weekday, budget,
-                    privilege_decl, reward_decl, reward_body, card_decl, segment_decl,
-                    declaration, schedule)
+                    repeat, repeat_value, campaign_decl, schedule_items, schedule_item, during_item,
+                    recur, recur_body, month_day, daily_hours, weekday, budget, privilege_decl,
+                    reward_decl, reward_body, card_decl, segment_decl, declaration, schedule)
 
 }  // namespace merit::dsl::grammar

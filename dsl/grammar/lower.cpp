@@ -17,9 +17,9 @@ namespace {
 constexpr int kMaxAstDepth = 256;
 
 const std::vector<std::string>& function_names() {
-  static const std::vector<std::string> names = {"floor", "ceil",    "round", "min",  "max",
-                                                 "abs",   "year",    "month", "day",  "weekday",
-                                                 "hour",  "days_since"};
+  static const std::vector<std::string> names = {"floor", "ceil",    "round", "min",
+                                                 "max",   "abs",     "year",  "month",
+                                                 "day",   "weekday", "hour",  "days_since"};
   return names;
 }
 
@@ -67,13 +67,19 @@ void Lowerer::error(syntax::At at, std::string message, std::optional<std::strin
                                     std::move(suggestion), "syntax"});
 }
 
-static ast::Ident ident_of(const Lowerer& l, const syntax::Ident& i) { return {i.name, l.loc(i.at)}; }
+static ast::Ident ident_of(const Lowerer& l, const syntax::Ident& i) {
+  return {i.name, l.loc(i.at)};
+}
 
-ast::Duration Lowerer::duration(const syntax::DurationLit& d) { return {d.count, d.unit, loc(d.at)}; }
+ast::Duration Lowerer::duration(const syntax::DurationLit& d) {
+  return {d.count, d.unit, loc(d.at)};
+}
 
 ast::PerPeriod Lowerer::per_period(const syntax::PerPeriodS& p, bool allow_member) {
   if (!allow_member && p.period == ast::Period::kMember) {
-    error(p.at, "`per member` is allowed only in a reward's `limit`; use `day`, `week`, `month` or `year`");
+    error(
+        p.at,
+        "`per member` is allowed only in a reward's `limit`; use `day`, `week`, `month` or `year`");
   }
   return {p.amount, p.period, loc(p.at)};
 }
@@ -131,7 +137,9 @@ struct LowerVisitor {
     e.percent = n.percent;
     return e;
   }
-  ast::Expr operator()(const syntax::StringLit& s) { return leaf(ast::ExprKind::kString, s.at, s.value); }
+  ast::Expr operator()(const syntax::StringLit& s) {
+    return leaf(ast::ExprKind::kString, s.at, s.value);
+  }
   ast::Expr operator()(const syntax::WordLit& w) {
     if (w.word == "none") return leaf(ast::ExprKind::kNone, w.at);
     return leaf(ast::ExprKind::kBool, w.at, w.word);
@@ -173,9 +181,11 @@ struct LowerVisitor {
     e.path = a.path;
     std::size_t want = a.fn == "sum" ? 2 : 1;
     if (a.path.size() != want) {
-      l.error(a.at, a.fn == "sum"
-                        ? std::string("`sum` takes an event field, such as `sum(purchase.amount within 30 days)`")
-                        : fmt::format("`{}` takes an event type, such as `{}(purchase)`", a.fn, a.fn));
+      l.error(a.at,
+              a.fn == "sum"
+                  ? std::string(
+                        "`sum` takes an event field, such as `sum(purchase.amount within 30 days)`")
+                  : fmt::format("`{}` takes an event type, such as `{}(purchase)`", a.fn, a.fn));
     }
     if (a.where && a.fn != "count") {
       l.error(a.at, fmt::format("`where` is allowed only in `count(...)`, not in `{}(...)`", a.fn));
@@ -217,7 +227,8 @@ ast::Expr Lowerer::expr(const syntax::Expr& e) {
     ast::Expr rhs = boost::apply_visitor(v, op.rhs.get());
     int d = std::max(lhs_depth, depth_) + 1;
     if (d > kMaxAstDepth) {
-      error(op.at, fmt::format("expression is too long: more than {} operators deep", kMaxAstDepth));
+      error(op.at,
+            fmt::format("expression is too long: more than {} operators deep", kMaxAstDepth));
       depth_ = 1;
       return lhs;
     }
@@ -246,11 +257,11 @@ ast::Stmt Lowerer::stmt(const syntax::Stmt& s) {
       const std::string& t = node.target;
       const std::string& op = node.op;
       if (t == "points") {
-        out.kind = op == "+=" ? ast::StmtKind::kPointsAdd
+        out.kind = op == "+="   ? ast::StmtKind::kPointsAdd
                    : op == "-=" ? ast::StmtKind::kPointsSub
                                 : ast::StmtKind::kPointsMul;
       } else if (t == "growth") {
-        out.kind = op == "+=" ? ast::StmtKind::kGrowthAdd
+        out.kind = op == "+="   ? ast::StmtKind::kGrowthAdd
                    : op == "-=" ? ast::StmtKind::kGrowthSub
                                 : ast::StmtKind::kGrowthMul;
       } else {
@@ -324,7 +335,8 @@ ast::Goal Lowerer::goal(const syntax::GoalS& g) {
 }
 
 void Lowerer::schedule(const std::vector<syntax::ScheduleItem>& items,
-                       std::optional<ast::Recurrence>& every, std::optional<ast::DateRange>& during) {
+                       std::optional<ast::Recurrence>& every,
+                       std::optional<ast::DateRange>& during) {
   for (const syntax::ScheduleItem& item : items) {
     visit(item, [&](const auto& i) {
       using T = std::decay_t<decltype(i)>;
@@ -375,7 +387,8 @@ std::optional<ast::Expr> opt_expr(Lowerer& l, const boost::optional<syntax::Expr
 std::vector<ast::FieldDecl> fields_of(Lowerer& l, const std::vector<syntax::FieldS>& fields) {
   std::vector<ast::FieldDecl> out;
   for (const syntax::FieldS& f : fields) {
-    out.push_back({l.loc(f.name.at), {f.name.name, l.loc(f.name.at)}, f.type.text, l.loc(f.type.at)});
+    out.push_back(
+        {l.loc(f.name.at), {f.name.name, l.loc(f.name.at)}, f.type.text, l.loc(f.type.at)});
   }
   return out;
 }
@@ -470,8 +483,9 @@ void Lowerer::add_declaration(const syntax::Decl& decl, std::vector<std::string>
       ls.comments = std::move(comments);
       program.levels = std::move(ls);
     } else if constexpr (std::is_same_v<T, syntax::RuleD>) {
-      program.rules.push_back({loc(d.at), ident_of(*this, d.id), to_std(d.name), ident_of(*this, d.on),
-                               opt_expr(*this, d.when), body_of(*this, d.body), std::move(comments)});
+      program.rules.push_back({loc(d.at), ident_of(*this, d.id), to_std(d.name),
+                               ident_of(*this, d.on), opt_expr(*this, d.when),
+                               body_of(*this, d.body), std::move(comments)});
     } else if constexpr (std::is_same_v<T, syntax::PackageD>) {
       ast::PackageDecl p;
       p.loc = loc(d.at);
@@ -540,8 +554,8 @@ void Lowerer::add_declaration(const syntax::Decl& decl, std::vector<std::string>
                                body_of(*this, d.body), std::move(comments)});
     } else {
       static_assert(std::is_same_v<T, syntax::SegmentD>);
-      program.segments.push_back({loc(d.at), ident_of(*this, d.id), to_std(d.name), expr(d.when),
-                                  std::move(comments)});
+      program.segments.push_back(
+          {loc(d.at), ident_of(*this, d.id), to_std(d.name), expr(d.when), std::move(comments)});
     }
   });
 }

@@ -103,8 +103,8 @@ struct CallExpr {
 
 struct AggregateExpr {
   At at;
-  std::string fn;                  // count | sum | last | first
-  std::vector<std::string> path;   // EVENT or EVENT.FIELD
+  std::string fn;                 // count | sum | last | first
+  std::vector<std::string> path;  // EVENT or EVENT.FIELD
   boost::optional<x3::forward_ast<Expr>> where;
   boost::optional<DurationLit> within;
 };
@@ -174,7 +174,7 @@ struct IfS {
 // ---- declarations
 struct KeyValueS {
   At at;
-  std::string key;   // timezone | currency
+  std::string key;  // timezone | currency
   StringLit value;
 };
 struct ProgramD {

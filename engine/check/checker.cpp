@@ -13,19 +13,32 @@ namespace check_internal {
 
 const char* type_name(Type t) {
   switch (t) {
-    case Type::kError: return "an unknown type";
-    case Type::kNone: return "none";
-    case Type::kInt: return "int";
-    case Type::kDecimal: return "decimal";
-    case Type::kMoney: return "money";
-    case Type::kBool: return "bool";
-    case Type::kString: return "string";
-    case Type::kDate: return "date";
-    case Type::kTime: return "time";
-    case Type::kTimeOfDay: return "time of day";
-    case Type::kDuration: return "duration";
-    case Type::kStringSet: return "set<string>";
-    case Type::kLevel: return "level";
+    case Type::kError:
+      return "an unknown type";
+    case Type::kNone:
+      return "none";
+    case Type::kInt:
+      return "int";
+    case Type::kDecimal:
+      return "decimal";
+    case Type::kMoney:
+      return "money";
+    case Type::kBool:
+      return "bool";
+    case Type::kString:
+      return "string";
+    case Type::kDate:
+      return "date";
+    case Type::kTime:
+      return "time";
+    case Type::kTimeOfDay:
+      return "time of day";
+    case Type::kDuration:
+      return "duration";
+    case Type::kStringSet:
+      return "set<string>";
+    case Type::kLevel:
+      return "level";
   }
   return "?";
 }
@@ -33,17 +46,16 @@ const char* type_name(Type t) {
 bool is_number(Type t) { return t == Type::kInt || t == Type::kDecimal || t == Type::kMoney; }
 
 const std::vector<std::string>& type_names() {
-  static const std::vector<std::string> names = {"int",  "decimal", "money",    "bool",
-                                                 "string", "date",  "time",     "duration",
-                                                 "set<string>"};
+  static const std::vector<std::string> names = {
+      "int", "decimal", "money", "bool", "string", "date", "time", "duration", "set<string>"};
   return names;
 }
 
 std::optional<Type> parse_type_name(std::string_view text) {
   static const std::pair<std::string_view, Type> table[] = {
-      {"int", Type::kInt},       {"decimal", Type::kDecimal}, {"money", Type::kMoney},
-      {"bool", Type::kBool},     {"string", Type::kString},   {"date", Type::kDate},
-      {"time", Type::kTime},     {"duration", Type::kDuration}, {"set<string>", Type::kStringSet}};
+      {"int", Type::kInt},   {"decimal", Type::kDecimal},   {"money", Type::kMoney},
+      {"bool", Type::kBool}, {"string", Type::kString},     {"date", Type::kDate},
+      {"time", Type::kTime}, {"duration", Type::kDuration}, {"set<string>", Type::kStringSet}};
   for (const auto& [name, type] : table) {
     if (name == text) return type;
   }
@@ -52,11 +64,16 @@ std::optional<Type> parse_type_name(std::string_view text) {
 
 const char* place_name(Place p) {
   switch (p) {
-    case Place::kRule: return "a rule";
-    case Place::kTask: return "a task";
-    case Place::kCampaign: return "a campaign";
-    case Place::kReward: return "a reward";
-    case Place::kCard: return "a card";
+    case Place::kRule:
+      return "a rule";
+    case Place::kTask:
+      return "a task";
+    case Place::kCampaign:
+      return "a campaign";
+    case Place::kReward:
+      return "a reward";
+    case Place::kCard:
+      return "a card";
   }
   return "?";
 }

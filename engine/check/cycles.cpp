@@ -36,18 +36,18 @@ std::vector<Edge> pseudo_event_edges(const Checker& c) {
     const EventInfo* on = c.find_event(r.on.name);
     if (on == nullptr || !on->pseudo) continue;
     if (const ast::Stmt* g = first_growth_award(r.body)) {
-      edges.push_back({r.on.name, "level_up", fmt::format("rule `{}` (growth +=)", r.id.name),
-                       g->loc});
+      edges.push_back(
+          {r.on.name, "level_up", fmt::format("rule `{}` (growth +=)", r.id.name), g->loc});
     }
   }
   for (const ast::TaskDecl& t : c.program.tasks) {
     const EventInfo* on = c.find_event(t.on.name);
     if (on == nullptr || !on->pseudo) continue;
-    edges.push_back({t.on.name, "task_done", fmt::format("task `{}` (completes)", t.id.name),
-                     t.id.loc});
+    edges.push_back(
+        {t.on.name, "task_done", fmt::format("task `{}` (completes)", t.id.name), t.id.loc});
     if (const ast::Stmt* g = first_growth_award(t.body)) {
-      edges.push_back({t.on.name, "level_up", fmt::format("task `{}` (growth +=)", t.id.name),
-                       g->loc});
+      edges.push_back(
+          {t.on.name, "level_up", fmt::format("task `{}` (growth +=)", t.id.name), g->loc});
     }
   }
   return edges;
@@ -138,7 +138,8 @@ void check_segment_cycles(Checker& c) {
       reported.insert(s);
     }
     text += fmt::format("segment `{}`", start);
-    c.error(segments[i].id.loc, "cycle", fmt::format("segments read each other in a loop: {}", text));
+    c.error(segments[i].id.loc, "cycle",
+            fmt::format("segments read each other in a loop: {}", text));
   }
 }
 

@@ -23,7 +23,7 @@ namespace ast = dsl::ast;
 // it is compatible with everything, so one mistake gives one diagnostic.
 enum class Type : std::uint8_t {
   kError,
-  kNone,       // the literal `none`
+  kNone,  // the literal `none`
   kInt,
   kDecimal,
   kMoney,
@@ -54,7 +54,7 @@ struct Field {
 // An event type as expressions see it: its fields in declaration order, then the built-in ones.
 struct EventInfo {
   std::string name;
-  bool pseudo = false;          // raised by the engine (join, level_up, ...)
+  bool pseudo = false;  // raised by the engine (join, level_up, ...)
   std::vector<Field> fields;
   const Field* find(std::string_view field) const;
   std::vector<std::string> field_names() const;
@@ -122,11 +122,12 @@ class Checker {
 
 // Passes, in the order checker.cpp runs them.
 void collect_names(Checker& c);  // names.cpp: tables, duplicates, `on`/`in` references, field types
-void check_values(Checker& c);   // values.cpp: timezone, currency, durations, dates, schedules, amounts
-void check_ladder(Checker& c);   // ladder.cpp: from/keep/review, level attributes
-void check_types(Checker& c);    // types.cpp: every expression and statement
-void check_cycles(Checker& c);   // cycles.cpp: loops among pseudo-event rules; among segments
-void check_warnings(Checker& c); // warnings.cpp: LANGUAGE.md §7
+void check_values(
+    Checker& c);  // values.cpp: timezone, currency, durations, dates, schedules, amounts
+void check_ladder(Checker& c);    // ladder.cpp: from/keep/review, level attributes
+void check_types(Checker& c);     // types.cpp: every expression and statement
+void check_cycles(Checker& c);    // cycles.cpp: loops among pseudo-event rules; among segments
+void check_warnings(Checker& c);  // warnings.cpp: LANGUAGE.md §7
 
 // Shared helpers (values.cpp). Each reports through `c` and returns nothing.
 // A duration must count at least 1; `calendar_only` refuses hours (clauses measured in days).

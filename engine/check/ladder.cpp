@@ -21,7 +21,7 @@ void check_attributes(Checker& c, const ast::LevelsDecl& ladder) {
                 fmt::format("level `{}` sets attribute `{}` twice", l.id.name, a.name.name));
         continue;
       }
-      Type t = a.value.kind == ast::ExprKind::kString ? Type::kString
+      Type t = a.value.kind == ast::ExprKind::kString   ? Type::kString
                : a.value.kind == ast::ExprKind::kNumber ? Type::kDecimal
                                                         : Type::kError;
       if (t == Type::kError) {

@@ -17,7 +17,9 @@ std::vector<EventInfo> pseudo_events() {
       {"level_up", true, {{"from", Type::kLevel}, {"to", Type::kLevel}, member, time}},
       {"level_down", true, {{"from", Type::kLevel}, {"to", Type::kLevel}, member, time}},
       {"task_done", true, {{"task", Type::kString}, member, time}},
-      {"reward_redeemed", true, {{"reward", Type::kString}, {"quantity", Type::kInt}, member, time}},
+      {"reward_redeemed",
+       true,
+       {{"reward", Type::kString}, {"quantity", Type::kInt}, member, time}},
   };
 }
 
@@ -39,9 +41,9 @@ void collect_fields(Checker& c, const std::vector<ast::FieldDecl>& fields, std::
     }
     seen.emplace(f.name.name, f.name.loc);
     if (is_event && is_builtin_event_field(f.name.name)) {
-      c.error(f.name.loc, "reserved",
-              fmt::format("every event already has a field `{}`; choose another name",
-                          f.name.name));
+      c.error(
+          f.name.loc, "reserved",
+          fmt::format("every event already has a field `{}`; choose another name", f.name.name));
       continue;
     }
     std::optional<Type> type = parse_type_name(f.type);
@@ -141,10 +143,10 @@ void collect_levels(Checker& c) {
   for (std::size_t i = 0; i < levels.size(); ++i) {
     const ast::LevelDecl& l = levels[i];
     if (l.id.name == "level" || l.id.name == "now") {
-      c.error(l.id.loc, "reserved",
-              fmt::format("a level cannot be called `{}`: in expressions `{}` means {}", l.id.name,
-                          l.id.name,
-                          l.id.name == "now" ? "the event's time" : "the member's level"));
+      c.error(
+          l.id.loc, "reserved",
+          fmt::format("a level cannot be called `{}`: in expressions `{}` means {}", l.id.name,
+                      l.id.name, l.id.name == "now" ? "the event's time" : "the member's level"));
       continue;
     }
     if (auto it = c.level_index.find(l.id.name); it != c.level_index.end()) {
@@ -160,7 +162,7 @@ void collect_levels(Checker& c) {
   for (std::size_t i = 0; i < levels.size(); ++i) {
     for (const ast::Attribute& a : levels[i].attributes) {
       if (c.level_attrs.count(a.name.name) != 0) continue;
-      Type t = a.value.kind == ast::ExprKind::kString ? Type::kString
+      Type t = a.value.kind == ast::ExprKind::kString   ? Type::kString
                : a.value.kind == ast::ExprKind::kNumber ? Type::kDecimal
                                                         : Type::kError;
       c.level_attrs.emplace(a.name.name, LevelAttr{t, i == 0});

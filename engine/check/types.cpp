@@ -19,10 +19,13 @@ int comparison_class(Type t) {
   switch (t) {
     case Type::kInt:
     case Type::kDecimal:
-    case Type::kMoney: return 1;
+    case Type::kMoney:
+      return 1;
     case Type::kDate:
-    case Type::kTime: return 2;
-    default: return 10 + static_cast<int>(t);
+    case Type::kTime:
+      return 2;
+    default:
+      return 10 + static_cast<int>(t);
   }
 }
 bool is_ordered(Type t) {
@@ -34,14 +37,22 @@ Type literal_type(const ast::Expr& e) {
   switch (e.kind) {
     case ast::ExprKind::kNumber:
       return (e.percent || e.text.find('.') != std::string::npos) ? Type::kDecimal : Type::kInt;
-    case ast::ExprKind::kString: return Type::kString;
-    case ast::ExprKind::kBool: return Type::kBool;
-    case ast::ExprKind::kNone: return Type::kNone;
-    case ast::ExprKind::kDate: return Type::kDate;
-    case ast::ExprKind::kDateTime: return Type::kTime;
-    case ast::ExprKind::kTimeOfDay: return Type::kTimeOfDay;
-    case ast::ExprKind::kDuration: return Type::kDuration;
-    default: return Type::kError;
+    case ast::ExprKind::kString:
+      return Type::kString;
+    case ast::ExprKind::kBool:
+      return Type::kBool;
+    case ast::ExprKind::kNone:
+      return Type::kNone;
+    case ast::ExprKind::kDate:
+      return Type::kDate;
+    case ast::ExprKind::kDateTime:
+      return Type::kTime;
+    case ast::ExprKind::kTimeOfDay:
+      return Type::kTimeOfDay;
+    case ast::ExprKind::kDuration:
+      return Type::kDuration;
+    default:
+      return Type::kError;
   }
 }
 
@@ -52,12 +63,12 @@ struct Function {
   enum class Arg : std::uint8_t { kNumber, kCalendar, kTime } arg;
 };
 constexpr Function kFunctions[] = {
-    {"floor", 1, 1, Function::Arg::kNumber},     {"ceil", 1, 1, Function::Arg::kNumber},
-    {"round", 1, 1, Function::Arg::kNumber},     {"min", 2, 0, Function::Arg::kNumber},
-    {"max", 2, 0, Function::Arg::kNumber},       {"abs", 1, 1, Function::Arg::kNumber},
-    {"year", 1, 1, Function::Arg::kCalendar},    {"month", 1, 1, Function::Arg::kCalendar},
-    {"day", 1, 1, Function::Arg::kCalendar},     {"weekday", 1, 1, Function::Arg::kCalendar},
-    {"hour", 1, 1, Function::Arg::kTime},        {"days_since", 1, 1, Function::Arg::kCalendar},
+    {"floor", 1, 1, Function::Arg::kNumber},  {"ceil", 1, 1, Function::Arg::kNumber},
+    {"round", 1, 1, Function::Arg::kNumber},  {"min", 2, 0, Function::Arg::kNumber},
+    {"max", 2, 0, Function::Arg::kNumber},    {"abs", 1, 1, Function::Arg::kNumber},
+    {"year", 1, 1, Function::Arg::kCalendar}, {"month", 1, 1, Function::Arg::kCalendar},
+    {"day", 1, 1, Function::Arg::kCalendar},  {"weekday", 1, 1, Function::Arg::kCalendar},
+    {"hour", 1, 1, Function::Arg::kTime},     {"days_since", 1, 1, Function::Arg::kCalendar},
 };
 
 Type join_numbers(Type a, Type b) {
@@ -92,9 +103,12 @@ class TypeChecker {
 
 Type TypeChecker::expr(const ast::Expr& e, const Scope& s) {
   switch (e.kind) {
-    case ast::ExprKind::kPath: return path(e, s);
-    case ast::ExprKind::kCall: return call(e, s);
-    case ast::ExprKind::kAggregate: return aggregate(e, s);
+    case ast::ExprKind::kPath:
+      return path(e, s);
+    case ast::ExprKind::kCall:
+      return call(e, s);
+    case ast::ExprKind::kAggregate:
+      return aggregate(e, s);
     case ast::ExprKind::kUnary: {
       if (e.args.empty()) return Type::kError;
       Type t = expr(e.args[0], s);
@@ -112,7 +126,8 @@ Type TypeChecker::expr(const ast::Expr& e, const Scope& s) {
       }
       return t;
     }
-    case ast::ExprKind::kBinary: return binary(e, s);
+    case ast::ExprKind::kBinary:
+      return binary(e, s);
     default: {
       if (e.kind == ast::ExprKind::kDuration) {
         check_duration(c_, e.duration, "a duration", false);
@@ -158,8 +173,7 @@ Type TypeChecker::path(const ast::Expr& e, const Scope& s) {
                  fmt::format("unknown name `{}` (the program declares no levels)", name), name,
                  candidates);
     } else {
-      c_.unknown(e.loc, "unknown-level", fmt::format("unknown level `{}`", name), name,
-                 candidates);
+      c_.unknown(e.loc, "unknown-level", fmt::format("unknown level `{}`", name), name, candidates);
     }
     return Type::kError;
   }
@@ -191,8 +205,8 @@ Type TypeChecker::path(const ast::Expr& e, const Scope& s) {
         c_.error(at, "unknown-attribute",
                  fmt::format("unknown level attribute `{}`: the program declares no levels", name));
       } else {
-        c_.unknown(at, "unknown-attribute", fmt::format("unknown level attribute `{}`", name),
-                   name, c_.level_attr_names);
+        c_.unknown(at, "unknown-attribute", fmt::format("unknown level attribute `{}`", name), name,
+                   c_.level_attr_names);
       }
       return Type::kError;
     }
@@ -266,11 +280,10 @@ Type TypeChecker::call(const ast::Expr& e, const Scope& s) {
     return Type::kError;
   }
   if (args.size() < fn->min_args || (fn->max_args != 0 && args.size() > fn->max_args)) {
-    std::string want = fn->max_args == 0 ? fmt::format("at least {} arguments", fn->min_args)
+    std::string want = fn->max_args == 0   ? fmt::format("at least {} arguments", fn->min_args)
                        : fn->min_args == 1 ? std::string("1 argument")
                                            : fmt::format("{} arguments", fn->min_args);
-    c_.error(e.loc, "arguments",
-             fmt::format("`{}` takes {}, not {}", fn->name, want, args.size()));
+    c_.error(e.loc, "arguments", fmt::format("`{}` takes {}, not {}", fn->name, want, args.size()));
     return Type::kError;
   }
   Type result = Type::kInt;
@@ -355,8 +368,7 @@ void TypeChecker::check_named_string(const ast::Expr& field, const ast::Expr& li
       field.path[0] != "event" || literal.kind != ast::ExprKind::kString) {
     return;
   }
-  if (s.event->name == "task_done" && field.path[1] == "task" &&
-      !c_.tasks.contains(literal.text)) {
+  if (s.event->name == "task_done" && field.path[1] == "task" && !c_.tasks.contains(literal.text)) {
     c_.unknown(literal.loc, "unknown-task", fmt::format("unknown task `{}`", literal.text),
                literal.text, c_.tasks.names);
   }
@@ -429,9 +441,9 @@ Type TypeChecker::binary(const ast::Expr& e, const Scope& s) {
   if (is_arithmetic(op)) {
     if (a == Type::kError || b == Type::kError) return Type::kError;
     if (!is_number(a) || !is_number(b)) {
-      c_.error(e.loc, "type-mismatch",
-               fmt::format("`{}` works on numbers, not {} {} {}", op, type_name(a), op,
-                           type_name(b)));
+      c_.error(
+          e.loc, "type-mismatch",
+          fmt::format("`{}` works on numbers, not {} {} {}", op, type_name(a), op, type_name(b)));
       return Type::kError;
     }
     if (op == "/") {

@@ -10,11 +10,16 @@ namespace {
 
 const char* unit_name(ast::Unit u) {
   switch (u) {
-    case ast::Unit::kHour: return "hour";
-    case ast::Unit::kDay: return "day";
-    case ast::Unit::kWeek: return "week";
-    case ast::Unit::kMonth: return "month";
-    case ast::Unit::kYear: return "year";
+    case ast::Unit::kHour:
+      return "hour";
+    case ast::Unit::kDay:
+      return "day";
+    case ast::Unit::kWeek:
+      return "week";
+    case ast::Unit::kMonth:
+      return "month";
+    case ast::Unit::kYear:
+      return "year";
   }
   return "?";
 }
@@ -26,9 +31,9 @@ void check_per_period(Checker& c, const ast::PerPeriod& p, std::string_view what
     c.error(p.loc, "value", fmt::format("{} must be at least 1, not {}", what, p.amount));
   }
   if (p.period == ast::Period::kMember && !allow_member) {
-    c.error(p.loc, "value",
-            fmt::format("{} is per day, week, month or year; `per member` is for reward limits",
-                        what));
+    c.error(
+        p.loc, "value",
+        fmt::format("{} is per day, week, month or year; `per member` is for reward limits", what));
   }
 }
 
@@ -48,8 +53,9 @@ void check_recurrence(Checker& c, const ast::Recurrence& r) {
   switch (r.kind) {
     case ast::RecurKind::kMonthDay:
       if (r.day < 1 || r.day > 31) {
-        c.error(r.loc, "value",
-                fmt::format("`every month on day {}`: the day of the month must be 1 to 31", r.day));
+        c.error(
+            r.loc, "value",
+            fmt::format("`every month on day {}`: the day of the month must be 1 to 31", r.day));
       }
       break;
     case ast::RecurKind::kWeekday:
@@ -58,8 +64,9 @@ void check_recurrence(Checker& c, const ast::Recurrence& r) {
       auto from = parse_hhmm(r.from);
       auto to = parse_hhmm(r.to);
       if (!from) {
-        c.error(r.loc, "value",
-                fmt::format("`{}` is not a time of day; expected HH:MM from 00:00 to 23:59", r.from));
+        c.error(
+            r.loc, "value",
+            fmt::format("`{}` is not a time of day; expected HH:MM from 00:00 to 23:59", r.from));
       }
       if (!to) {
         c.error(r.loc, "value",
@@ -84,8 +91,9 @@ void check_goal(Checker& c, const ast::TaskDecl& t) {
     case ast::GoalKind::kCount:
     case ast::GoalKind::kStreak:
       if (g.count <= 0) {
-        c.error(g.loc, "value",
-                fmt::format("task `{}`: the goal must count at least 1, not {}", t.id.name, g.count));
+        c.error(
+            g.loc, "value",
+            fmt::format("task `{}`: the goal must count at least 1, not {}", t.id.name, g.count));
       }
       break;
     case ast::GoalKind::kSum: {
@@ -104,8 +112,7 @@ void check_goal(Checker& c, const ast::TaskDecl& t) {
 
 }  // namespace
 
-void check_duration(Checker& c, const ast::Duration& d, std::string_view what,
-                    bool calendar_only) {
+void check_duration(Checker& c, const ast::Duration& d, std::string_view what, bool calendar_only) {
   if (d.count <= 0) {
     c.error(d.loc, "value",
             fmt::format("{} must be at least 1 {}, not {}", what, unit_name(d.unit), d.count));
@@ -130,8 +137,7 @@ void check_date_range(Checker& c, const ast::DateRange& r) {
   if (!from) c.error(r.loc, "value", fmt::format("`{}` is not a real date (YYYY-MM-DD)", r.from));
   if (!to) c.error(r.loc, "value", fmt::format("`{}` is not a real date (YYYY-MM-DD)", r.to));
   if (from && to && *from > *to) {
-    c.error(r.loc, "value",
-            fmt::format("`during {} .. {}` ends before it starts", r.from, r.to));
+    c.error(r.loc, "value", fmt::format("`during {} .. {}` ends before it starts", r.from, r.to));
   }
 }
 
@@ -150,8 +156,9 @@ void check_values(Checker& c) {
     bool ok = cur.size() == 3;
     for (char ch : cur) ok = ok && ch >= 'A' && ch <= 'Z';
     if (!ok) {
-      c.error(p.program.loc, "currency",
-              fmt::format("currency \"{}\" is not an ISO 4217 code such as \"CNY\" or \"USD\"", cur));
+      c.error(
+          p.program.loc, "currency",
+          fmt::format("currency \"{}\" is not an ISO 4217 code such as \"CNY\" or \"USD\"", cur));
     }
   }
   if (p.points) {

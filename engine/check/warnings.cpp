@@ -39,8 +39,10 @@ std::optional<Constant> fold_comparison(const Checker& c, const ast::Expr& e) {
   auto a = fold_constant(c, lhs);
   auto b = fold_constant(c, rhs);
   // `level < V1` (the lowest) or `level > V4` (the top): the same answer for every level.
-  bool lhs_level = lhs.kind == ast::ExprKind::kPath && lhs.path == std::vector<std::string>{"level"};
-  bool rhs_level = rhs.kind == ast::ExprKind::kPath && rhs.path == std::vector<std::string>{"level"};
+  bool lhs_level =
+      lhs.kind == ast::ExprKind::kPath && lhs.path == std::vector<std::string>{"level"};
+  bool rhs_level =
+      rhs.kind == ast::ExprKind::kPath && rhs.path == std::vector<std::string>{"level"};
   if ((lhs_level && b && b->kind == Constant::Kind::kLevel) ||
       (rhs_level && a && a->kind == Constant::Kind::kLevel)) {
     std::size_t fixed = lhs_level ? b->level : a->level;
@@ -57,11 +59,16 @@ std::optional<Constant> fold_comparison(const Checker& c, const ast::Expr& e) {
   if (b && b->kind == Constant::Kind::kNone) return bool_constant(false);
   if (!a || !b || a->kind != b->kind) return std::nullopt;
   switch (a->kind) {
-    case Constant::Kind::kNumber: return bool_constant(compare(op, order_of(a->n, b->n)));
-    case Constant::Kind::kString: return bool_constant(compare(op, order_of(a->s, b->s)));
-    case Constant::Kind::kBool: return bool_constant(compare(op, order_of(a->b, b->b)));
-    case Constant::Kind::kLevel: return bool_constant(compare(op, order_of(a->level, b->level)));
-    case Constant::Kind::kNone: break;
+    case Constant::Kind::kNumber:
+      return bool_constant(compare(op, order_of(a->n, b->n)));
+    case Constant::Kind::kString:
+      return bool_constant(compare(op, order_of(a->s, b->s)));
+    case Constant::Kind::kBool:
+      return bool_constant(compare(op, order_of(a->b, b->b)));
+    case Constant::Kind::kLevel:
+      return bool_constant(compare(op, order_of(a->level, b->level)));
+    case Constant::Kind::kNone:
+      break;
   }
   return std::nullopt;
 }
@@ -84,8 +91,10 @@ std::optional<Constant> fold_constant(const Checker& c, const ast::Expr& e) {
       k.s = e.text;
       return k;
     }
-    case ast::ExprKind::kBool: return bool_constant(e.text == "true");
-    case ast::ExprKind::kNone: return Constant{};
+    case ast::ExprKind::kBool:
+      return bool_constant(e.text == "true");
+    case ast::ExprKind::kNone:
+      return Constant{};
     case ast::ExprKind::kPath: {
       if (e.path.size() != 1) return std::nullopt;
       auto it = c.level_index.find(e.path[0]);
@@ -144,7 +153,8 @@ std::optional<Constant> fold_constant(const Checker& c, const ast::Expr& e) {
       }
       return std::nullopt;
     }
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -158,7 +168,8 @@ namespace {
 
 bool awards_growth(const std::vector<ast::Stmt>& body) {
   bool found = false;
-  for_each_stmt(body, [&](const ast::Stmt& s) { found = found || s.kind == ast::StmtKind::kGrowthAdd; });
+  for_each_stmt(body,
+                [&](const ast::Stmt& s) { found = found || s.kind == ast::StmtKind::kGrowthAdd; });
   return found;
 }
 
@@ -168,9 +179,12 @@ void check_unreachable_levels(Checker& c) {
   if (!c.program.levels || c.program.levels->levels.size() < 2) return;
   const ast::Program& p = c.program;
   bool any = false;
-  for (const ast::RuleDecl& r : p.rules) any = any || (!is_constant_false(c, r.when) && awards_growth(r.body));
-  for (const ast::TaskDecl& t : p.tasks) any = any || (!is_constant_false(c, t.when) && awards_growth(t.body));
-  for (const ast::CampaignDecl& k : p.campaigns) any = any || (!is_constant_false(c, k.for_) && awards_growth(k.body));
+  for (const ast::RuleDecl& r : p.rules)
+    any = any || (!is_constant_false(c, r.when) && awards_growth(r.body));
+  for (const ast::TaskDecl& t : p.tasks)
+    any = any || (!is_constant_false(c, t.when) && awards_growth(t.body));
+  for (const ast::CampaignDecl& k : p.campaigns)
+    any = any || (!is_constant_false(c, k.for_) && awards_growth(k.body));
   for (const ast::RewardDecl& r : p.rewards) any = any || awards_growth(r.body);
   for (const ast::CardDecl& k : p.cards) any = any || awards_growth(k.body);
   if (any) return;
@@ -210,7 +224,8 @@ void check_never_fires(Checker& c) {
       c.warning(r.when->loc, "never-fires",
                 fmt::format("rule `{}` can never fire: its `when` is always false", r.id.name));
     } else if (std::string why = never_raised(c, r.on.name); !why.empty()) {
-      c.warning(r.on.loc, "never-fires", fmt::format("rule `{}` can never fire: {}", r.id.name, why));
+      c.warning(r.on.loc, "never-fires",
+                fmt::format("rule `{}` can never fire: {}", r.id.name, why));
     }
   }
   for (const ast::TaskDecl& t : c.program.tasks) {
@@ -241,7 +256,7 @@ void check_never_available(Checker& c) {
 
 struct Multiplier {
   std::size_t campaign = 0;
-  std::optional<Decimal> factor[2];  // [0] points *=, [1] growth *=: product of the constant ones
+  std::optional<Decimal> factor[2];   // [0] points *=, [1] growth *=: product of the constant ones
   std::optional<LocalDate> from, to;  // `during`
   std::optional<ast::Recurrence> every;
   int from_minute = 0, to_minute = 0;  // kDailyHours
@@ -260,9 +275,12 @@ std::optional<int> minute_of(std::string_view hhmm) {
 bool recurs_on(const Multiplier& m, int day_of_month, int day_of_week) {
   if (!m.every) return true;
   switch (m.every->kind) {
-    case ast::RecurKind::kMonthDay: return day_of_month == m.every->day;
-    case ast::RecurKind::kWeekday: return day_of_week == static_cast<int>(m.every->weekday);
-    case ast::RecurKind::kDailyHours: return true;
+    case ast::RecurKind::kMonthDay:
+      return day_of_month == m.every->day;
+    case ast::RecurKind::kWeekday:
+      return day_of_week == static_cast<int>(m.every->weekday);
+    case ast::RecurKind::kDailyHours:
+      return true;
   }
   return true;
 }
@@ -285,7 +303,9 @@ std::optional<Multiplier> multiplier_of(const Checker& c, std::size_t i) {
   m.campaign = i;
   bool any = false;
   for (const ast::Stmt& s : k.body) {  // top level only: a multiplier under `if` may not apply
-    int which = s.kind == ast::StmtKind::kPointsMul ? 0 : s.kind == ast::StmtKind::kGrowthMul ? 1 : -1;
+    int which = s.kind == ast::StmtKind::kPointsMul   ? 0
+                : s.kind == ast::StmtKind::kGrowthMul ? 1
+                                                      : -1;
     if (which < 0) continue;
     auto f = fold_constant(c, s.value);
     if (!f || f->kind != Constant::Kind::kNumber) continue;

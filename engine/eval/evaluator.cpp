@@ -17,7 +17,8 @@ namespace internal {
 
 std::int32_t period_key(PeriodKind p, LocalDate d) {
   switch (p) {
-    case PeriodKind::kDay: return d.days;
+    case PeriodKind::kDay:
+      return d.days;
     case PeriodKind::kWeek: {
       std::int32_t x = d.days + 3;  // 1969-12-29 was a Monday
       return x >= 0 ? x / 7 : (x - 6) / 7;
@@ -26,8 +27,10 @@ std::int32_t period_key(PeriodKind p, LocalDate d) {
       CivilDate c = to_civil(d);
       return c.year * 12 + c.month - 1;
     }
-    case PeriodKind::kYear: return to_civil(d).year;
-    case PeriodKind::kMember: return 0;
+    case PeriodKind::kYear:
+      return to_civil(d).year;
+    case PeriodKind::kMember:
+      return 0;
   }
   return 0;
 }
@@ -93,7 +96,7 @@ bool lot_before(const Lot& a, const Lot& b) {
 
 // A pseudo-event waiting to be evaluated (§5 step 8).
 struct Pseudo {
-  Operation op;  // event_type, time and fields as a real event would have them
+  Operation op;   // event_type, time and fields as a real event would have them
   int level = 0;  // `level` in its rules: the level when it was raised, i.e. before this
                   // pseudo-event (§4.5): the lowest for join, the level before the event for
                   // task_done (raised at step 6, before step 7's upgrades), event.from for
@@ -120,7 +123,7 @@ class Run {
   const std::string& error() const { return error_; }
 
  private:
-  struct Award {          // where the points of an award go
+  struct Award {  // where the points of an award go
     Cause cause = Cause::kNone;
     int index = -1;
     AwardRecord* record = nullptr;  // reversible event: what it earned
@@ -158,8 +161,7 @@ class Run {
   void upgrade(Instant t);
 
   // Statements.
-  void run_body(const std::vector<PlanStmt>& body, Ctx& ctx, const Award& who,
-                const Operation& ev);
+  void run_body(const std::vector<PlanStmt>& body, Ctx& ctx, const Award& who, const Operation& ev);
   void run_stmt(const PlanStmt& s, Ctx& ctx, const Award& who, const Operation& ev);
   void grant(const PlanStmt& s, Instant t, Cause c, int idx);
   void tag(bool add, std::string_view tag, Instant t, Cause c, int idx);
@@ -177,18 +179,19 @@ class Run {
   SharedState& shared_;
   ApplyResult& out_;
   std::string error_;
-  std::int64_t pending_growth_ = 0;      // growth awarded by this event, added at step 7
-  std::vector<Pseudo> pseudo_;            // raised, not yet evaluated
+  std::int64_t pending_growth_ = 0;  // growth awarded by this event, added at step 7
+  std::vector<Pseudo> pseudo_;       // raised, not yet evaluated
   struct DeferredTag {
     bool add;
     std::string tag;
     Instant at;
     Award who;
   };
-  bool defer_tags_ = false;               // inside the rules of one pseudo-event
+  bool defer_tags_ = false;  // inside the rules of one pseudo-event
   std::vector<DeferredTag> deferred_tags_;
   std::uint32_t first_lot_id_ = 0;
-  const std::string* expr_ = nullptr;     // the statement being applied, named by its awards        // lots with ids >= this were made by this operation
+  const std::string* expr_ = nullptr;  // the statement being applied, named by its awards        //
+                                       // lots with ids >= this were made by this operation
   std::int32_t prior_cap_period_ = m_.cap_period;  // the cap period before this operation
   std::int64_t prior_cap_used_ = m_.cap_used;
   std::vector<std::pair<std::int32_t, std::int64_t>> past_caps_;  // earlier periods touched
@@ -208,7 +211,8 @@ void Run::close_lot(const Lot& l) {
 std::int64_t Run::lot_expiry(const ExpiryRule& r, Instant t) const {
   const Zone& z = plan_.zone;
   switch (r.mode) {
-    case ExpiryMode::kNoExpiry: return kNever;
+    case ExpiryMode::kNoExpiry:
+      return kNever;
     case ExpiryMode::kAfter: {
       // gone at the end of the day on which its age reaches N (§4.3)
       LocalDate last = z.date_of(z.add(t, r.after.count, r.after.unit));
@@ -417,8 +421,9 @@ void Run::reverse(int event_type, const std::string& key_text, Instant t, Cause 
       m_.growth_lifetime -= rec.growth;
       if (plan_.growth_window) {
         GrowthEntry g{rec.time, -rec.growth};
-        auto it = std::upper_bound(m_.growth_window.begin(), m_.growth_window.end(), g,
-                                   [](const GrowthEntry& a, const GrowthEntry& b) { return a.at < b.at; });
+        auto it = std::upper_bound(
+            m_.growth_window.begin(), m_.growth_window.end(), g,
+            [](const GrowthEntry& a, const GrowthEntry& b) { return a.at < b.at; });
         m_.growth_window.insert(it, g);
       }
       Effect& e = effect(EffectKind::kGrowth, c, idx, t);
@@ -486,7 +491,10 @@ void Run::reviews(Instant t) {
       } else {
         to = 0;
         for (int k = from - 1; k >= 0; --k) {
-          if (lv[static_cast<std::size_t>(k)].keep <= q) { to = k; break; }
+          if (lv[static_cast<std::size_t>(k)].keep <= q) {
+            to = k;
+            break;
+          }
         }
       }
     }
@@ -529,8 +537,9 @@ void Run::grant(const PlanStmt& s, Instant t, Cause c, int idx) {
   PrivilegeGrant g;
   g.remaining = s.count;
   if (s.valid) g.until = plan_.zone.add(t, s.valid->count, s.valid->unit).ms;
-  auto it = std::upper_bound(ps.grants.begin(), ps.grants.end(), g,
-                             [](const PrivilegeGrant& a, const PrivilegeGrant& b) { return a.until < b.until; });
+  auto it = std::upper_bound(
+      ps.grants.begin(), ps.grants.end(), g,
+      [](const PrivilegeGrant& a, const PrivilegeGrant& b) { return a.until < b.until; });
   ps.grants.insert(it, g);
   Effect& e = effect(EffectKind::kGrant, c, idx, t);
   e.a = s.target;
@@ -606,9 +615,12 @@ void Run::run_stmt(const PlanStmt& s, Ctx& ctx, const Award& who, const Operatio
       return;
     case StmtOp::kReverse: {
       std::string key;
-      if (v.kind == Value::Kind::kString) key = std::string(v.s);
-      else if (v.kind == Value::Kind::kNumber) key = Decimal::from_units(v.i).to_string();
-      else return;
+      if (v.kind == Value::Kind::kString)
+        key = std::string(v.s);
+      else if (v.kind == Value::Kind::kNumber)
+        key = Decimal::from_units(v.i).to_string();
+      else
+        return;
       reverse(s.target, key, ev.time, who.cause, who.index);
       return;
     }
@@ -637,11 +649,16 @@ bool Run::package_open(int package, Instant t, Ctx& ctx) const {
 
 std::int32_t repeat_period(RepeatMode r, LocalDate d) {
   switch (r) {
-    case RepeatMode::kDaily: return period_key(PeriodKind::kDay, d);
-    case RepeatMode::kWeekly: return period_key(PeriodKind::kWeek, d);
-    case RepeatMode::kMonthly: return period_key(PeriodKind::kMonth, d);
-    case RepeatMode::kYearly: return period_key(PeriodKind::kYear, d);
-    default: return 0;
+    case RepeatMode::kDaily:
+      return period_key(PeriodKind::kDay, d);
+    case RepeatMode::kWeekly:
+      return period_key(PeriodKind::kWeek, d);
+    case RepeatMode::kMonthly:
+      return period_key(PeriodKind::kMonth, d);
+    case RepeatMode::kYearly:
+      return period_key(PeriodKind::kYear, d);
+    default:
+      return 0;
   }
 }
 
@@ -654,7 +671,8 @@ void Run::advance_tasks(const Operation& ev, int level, AwardRecord* record) {
     if (task.repeat == RepeatMode::kOnce && ts.completions > 0) continue;
     LocalDate today = plan_.zone.date_of(t);
     bool periodic = task.repeat != RepeatMode::kOnce && task.repeat != RepeatMode::kAlways;
-    if (periodic && ts.completions > 0 && ts.completion_period == repeat_period(task.repeat, today)) {
+    if (periodic && ts.completions > 0 &&
+        ts.completion_period == repeat_period(task.repeat, today)) {
       continue;  // this period already has its completion
     }
     Ctx ctx{plan_, m_, &ev, t, level, {}};
@@ -676,15 +694,19 @@ void Run::advance_tasks(const Operation& ev, int level, AwardRecord* record) {
         if (task.goal == GoalMode::kSum) {
           target = task.reaches;
           Val v = internal::eval(task.sum, ctx);
-          if (!ctx.error.empty()) { error_ = "task " + task.id + ": " + ctx.error; return; }
+          if (!ctx.error.empty()) {
+            error_ = "task " + task.id + ": " + ctx.error;
+            return;
+          }
           if (v.kind != Value::Kind::kNumber) continue;
           value = Decimal::from_units(v.i);
         }
         if (task.within) {
           std::int64_t from = internal::window_start(plan_, t, *task.within);
           auto& w = ts.window;
-          w.erase(std::remove_if(w.begin(), w.end(), [&](const auto& p) { return p.first.ms <= from; }),
-                  w.end());
+          w.erase(
+              std::remove_if(w.begin(), w.end(), [&](const auto& p) { return p.first.ms <= from; }),
+              w.end());
           w.push_back({t, value});
           for (const auto& p : w) Decimal::add(progress, p.second, progress);
         } else {
@@ -707,7 +729,8 @@ void Run::advance_tasks(const Operation& ev, int level, AwardRecord* record) {
     Effect& pe = effect(EffectKind::kTaskProgress, Cause::kTask, ti, t);
     pe.a = ti;
     pe.progress = progress.units();
-    pe.b = static_cast<int>(std::min<std::int64_t>(target.trunc(), std::numeric_limits<int>::max()));
+    pe.b =
+        static_cast<int>(std::min<std::int64_t>(target.trunc(), std::numeric_limits<int>::max()));
     pe.exact = target;
     if (!done) continue;
     ts.completions += 1;
@@ -721,7 +744,10 @@ void Run::advance_tasks(const Operation& ev, int level, AwardRecord* record) {
     Award who{Cause::kTask, ti, record};
     Ctx body_ctx{plan_, m_, &ev, t, level, {}};
     run_body(task.body, body_ctx, who, ev);
-    if (!body_ctx.error.empty()) { error_ = "task " + task.id + ": " + body_ctx.error; return; }
+    if (!body_ctx.error.empty()) {
+      error_ = "task " + task.id + ": " + body_ctx.error;
+      return;
+    }
     raise(kTaskDone, t, {Value::string(task.id)});
   }
 }
@@ -733,7 +759,8 @@ bool Run::campaign_active(const PlanCampaign& c, Instant t, Ctx& ctx) const {
   LocalDate d = z.date_of(t);
   if (c.during_from && (d < *c.during_from || d > *c.during_to)) return false;
   switch (c.schedule) {
-    case ScheduleMode::kAlways: break;
+    case ScheduleMode::kAlways:
+      break;
     case ScheduleMode::kMonthDay:
       if (to_civil(d).day != c.month_day) return false;
       break;
@@ -764,8 +791,8 @@ void Run::raise(int pseudo, Instant t, std::vector<Value> fields) {
   p.op.time = t;
   p.op.member = m_.id;
   p.op.fields = std::move(fields);
-  p.level = (pseudo == kLevelUp || pseudo == kLevelDown) ? static_cast<int>(p.op.fields[0].i)
-                                                          : m_.level;
+  p.level =
+      (pseudo == kLevelUp || pseudo == kLevelDown) ? static_cast<int>(p.op.fields[0].i) : m_.level;
   pseudo_.push_back(std::move(p));
 }
 
@@ -784,11 +811,17 @@ void Run::pseudo_events() {
       const PlanRule& r = plan_.rules[static_cast<std::size_t>(ri)];
       Ctx ctx{plan_, m_, &ev, ev.time, level, {}};
       if (!internal::holds(r.when, ctx)) {
-        if (!ctx.error.empty()) { error_ = "rule " + r.id + ": " + ctx.error; return; }
+        if (!ctx.error.empty()) {
+          error_ = "rule " + r.id + ": " + ctx.error;
+          return;
+        }
         continue;
       }
       run_body(r.body, ctx, Award{Cause::kRule, ri, nullptr}, ev);
-      if (!ctx.error.empty()) { error_ = "rule " + r.id + ": " + ctx.error; return; }
+      if (!ctx.error.empty()) {
+        error_ = "rule " + r.id + ": " + ctx.error;
+        return;
+      }
     }
     defer_tags_ = false;
     for (const auto& d : deferred_tags_) tag(d.add, d.tag, d.at, d.who.cause, d.who.index);
@@ -856,17 +889,18 @@ void Run::advance_to(Instant t) {
     std::int64_t horizon = std::min(t.ms, internal::next_review_due(plan_, m_));
     std::int64_t from = internal::window_start(plan_, Instant{horizon}, *plan_.growth_window);
     auto& w = m_.growth_window;
-    auto keep = std::find_if(w.begin(), w.end(), [&](const GrowthEntry& g) { return g.at.ms > from; });
+    auto keep =
+        std::find_if(w.begin(), w.end(), [&](const GrowthEntry& g) { return g.at.ms > from; });
     w.erase(w.begin(), keep);
   }
 }
 
 void Run::event(const Operation& op) {
   first_lot_id_ = m_.next_lot_id;
-  create(op);                    // step 2
-  advance_to(op.time);           // step 3
+  create(op);           // step 2
+  advance_to(op.time);  // step 3
   const PlanEvent& pe = plan_.events[static_cast<std::size_t>(op.event_type)];
-  const int level = m_.level;    // `level` is the level before the event
+  const int level = m_.level;  // `level` is the level before the event
 
   // A reversible event remembers what it earned (§4.6 reverse).
   AwardRecord* record = nullptr;
@@ -874,7 +908,7 @@ void Run::event(const Operation& op) {
     const Value& k = op.fields[static_cast<std::size_t>(pe.reverse_field)];
     AwardRecord r;
     r.event_type = op.event_type;
-    r.key = k.kind == Value::Kind::kString ? award_key(k.s)
+    r.key = k.kind == Value::Kind::kString   ? award_key(k.s)
             : k.kind == Value::Kind::kNumber ? award_key(Decimal::from_units(k.i).to_string())
                                              : award_key("");
     r.time = op.time;
@@ -914,11 +948,17 @@ void Run::event(const Operation& op) {
     for (int ri : pe.rules) {
       const PlanRule& r = plan_.rules[static_cast<std::size_t>(ri)];
       if (!internal::holds(r.when, ctx)) {
-        if (!ctx.error.empty()) { error_ = "rule " + r.id + ": " + ctx.error; return; }
+        if (!ctx.error.empty()) {
+          error_ = "rule " + r.id + ": " + ctx.error;
+          return;
+        }
         continue;
       }
       Collector{ctx, intents, ri}.walk(r.body);
-      if (!ctx.error.empty()) { error_ = "rule " + r.id + ": " + ctx.error; return; }
+      if (!ctx.error.empty()) {
+        error_ = "rule " + r.id + ": " + ctx.error;
+        return;
+      }
     }
   }
 
@@ -933,19 +973,27 @@ void Run::event(const Operation& op) {
     const PlanCampaign& c = plan_.campaigns[static_cast<std::size_t>(ci)];
     Ctx ctx{plan_, m_, &op, op.time, level, {}};
     if (!campaign_active(c, op.time, ctx)) {
-      if (!ctx.error.empty()) { error_ = "campaign " + c.id + ": " + ctx.error; return; }
+      if (!ctx.error.empty()) {
+        error_ = "campaign " + c.id + ": " + ctx.error;
+        return;
+      }
       continue;
     }
     Active a{ci};
     for (const auto& e : c.points_mul) {
       Val v = internal::eval(e, ctx);
-      if (v.kind == Value::Kind::kNumber) Decimal::mul(a.points_mul, Decimal::from_units(v.i), a.points_mul);
+      if (v.kind == Value::Kind::kNumber)
+        Decimal::mul(a.points_mul, Decimal::from_units(v.i), a.points_mul);
     }
     for (const auto& e : c.growth_mul) {
       Val v = internal::eval(e, ctx);
-      if (v.kind == Value::Kind::kNumber) Decimal::mul(a.growth_mul, Decimal::from_units(v.i), a.growth_mul);
+      if (v.kind == Value::Kind::kNumber)
+        Decimal::mul(a.growth_mul, Decimal::from_units(v.i), a.growth_mul);
     }
-    if (!ctx.error.empty()) { error_ = "campaign " + c.id + ": " + ctx.error; return; }
+    if (!ctx.error.empty()) {
+      error_ = "campaign " + c.id + ": " + ctx.error;
+      return;
+    }
     active.push_back(a);
   }
 
@@ -969,9 +1017,9 @@ void Run::event(const Operation& op) {
         // difference negative, and a ledger entry never is: the cut is taken from the entries
         // before it (latest first), so the entries still add up to the total.
         struct Share {
-          int campaign;       // -1: the rule's own base
+          int campaign;  // -1: the rule's own base
           std::int64_t amount;
-          Decimal exact;      // the exact award up to and including this multiplier
+          Decimal exact;  // the exact award up to and including this multiplier
         };
         std::vector<Share> shares{{-1, base, exact}};
         std::int64_t so_far = base;
@@ -980,7 +1028,10 @@ void Run::event(const Operation& op) {
           const Decimal& mul = points ? a.points_mul : a.growth_mul;
           if (mul == Decimal::from_int(1)) continue;
           Decimal next;
-          if (!Decimal::mul(product, mul, next)) { error_ = "campaign award out of range"; return; }
+          if (!Decimal::mul(product, mul, next)) {
+            error_ = "campaign award out of range";
+            return;
+          }
           product = next;
           std::int64_t upto = std::max<std::int64_t>(0, product.trunc());
           shares.push_back({a.campaign, upto - so_far, product});
@@ -1000,29 +1051,38 @@ void Run::event(const Operation& op) {
         }
         for (const Share& sh : shares) {
           if (sh.campaign < 0) {
-            if (points) credit(sh.amount, rule_who, op.time, expires, avail, sh.exact);
-            else add_growth(sh.amount, op.time, Cause::kRule, in.rule, sh.exact, record);
+            if (points)
+              credit(sh.amount, rule_who, op.time, expires, avail, sh.exact);
+            else
+              add_growth(sh.amount, op.time, Cause::kRule, in.rule, sh.exact, record);
             continue;
           }
           if (sh.amount <= 0) continue;
           Award cw{Cause::kCampaign, sh.campaign, record};
-          if (points) credit(sh.amount, cw, op.time, expires, avail, sh.exact);
-          else add_growth(sh.amount, op.time, Cause::kCampaign, sh.campaign, sh.exact, record);
+          if (points)
+            credit(sh.amount, cw, op.time, expires, avail, sh.exact);
+          else
+            add_growth(sh.amount, op.time, Cause::kCampaign, sh.campaign, sh.exact, record);
         }
         break;
       }
       case StmtOp::kPointsSub:
         if (in.value.kind == Value::Kind::kNumber) {
-          take(Decimal::from_units(in.value.i).trunc(), op.time, EffectKind::kDeduct, Cause::kRule, in.rule);
+          take(Decimal::from_units(in.value.i).trunc(), op.time, EffectKind::kDeduct, Cause::kRule,
+               in.rule);
         }
         break;
       case StmtOp::kGrowthSub:
         if (in.value.kind == Value::Kind::kNumber) {
           std::int64_t g = Decimal::from_units(in.value.i).trunc();
-          if (g > 0) add_growth(-g, op.time, Cause::kRule, in.rule, Decimal::from_units(in.value.i), nullptr);
+          if (g > 0)
+            add_growth(-g, op.time, Cause::kRule, in.rule, Decimal::from_units(in.value.i),
+                       nullptr);
         }
         break;
-      case StmtOp::kGrant: grant(s, op.time, Cause::kRule, in.rule); break;
+      case StmtOp::kGrant:
+        grant(s, op.time, Cause::kRule, in.rule);
+        break;
       case StmtOp::kTagAdd:
       case StmtOp::kTagSub:
         if (in.value.kind == Value::Kind::kString) {
@@ -1031,13 +1091,17 @@ void Run::event(const Operation& op) {
         break;
       case StmtOp::kReverse: {
         std::string key;
-        if (in.value.kind == Value::Kind::kString) key = std::string(in.value.s);
-        else if (in.value.kind == Value::Kind::kNumber) key = Decimal::from_units(in.value.i).to_string();
-        else break;
+        if (in.value.kind == Value::Kind::kString)
+          key = std::string(in.value.s);
+        else if (in.value.kind == Value::Kind::kNumber)
+          key = Decimal::from_units(in.value.i).to_string();
+        else
+          break;
         reverse(s.target, key, op.time, Cause::kRule, in.rule);
         break;
       }
-      default: break;
+      default:
+        break;
     }
     if (failed()) return;
   }
@@ -1050,16 +1114,19 @@ void Run::event(const Operation& op) {
     if (c.bonus.empty()) continue;
     Ctx ctx{plan_, m_, &op, op.time, level, {}};
     run_body(c.bonus, ctx, Award{Cause::kCampaign, a.campaign, record}, op);
-    if (!ctx.error.empty()) { error_ = "campaign " + c.id + ": " + ctx.error; return; }
+    if (!ctx.error.empty()) {
+      error_ = "campaign " + c.id + ": " + ctx.error;
+      return;
+    }
   }
 
-  advance_tasks(op, level, record);   // step 6
+  advance_tasks(op, level, record);  // step 6
   if (failed()) return;
-  settle_growth(op.time);             // step 7
+  settle_growth(op.time);  // step 7
   upgrade(op.time);
-  pseudo_events();                    // step 8
+  pseudo_events();  // step 8
   if (failed()) return;
-  record_aggregates(op);              // history is read before the current event
+  record_aggregates(op);  // history is read before the current event
   if (record != nullptr && record->lots.empty() && record->growth == 0) m_.awards.pop_back();
 }
 
@@ -1119,7 +1186,10 @@ void Run::redeem(const Operation& op) {
   for (std::int64_t u = 0; u < op.quantity; ++u) {
     Ctx body{plan_, m_, &ev, op.time, m_.level, {}};
     run_body(r.body, body, Award{Cause::kReward, op.reward, nullptr}, ev);
-    if (!body.error.empty()) { error_ = "reward " + r.id + ": " + body.error; return; }
+    if (!body.error.empty()) {
+      error_ = "reward " + r.id + ": " + body.error;
+      return;
+    }
   }
   raise(kRewardRedeemed, op.time, ev.fields);
   settle_growth(op.time);
@@ -1146,7 +1216,10 @@ void Run::use(const Operation& op) {
     e = &effect(EffectKind::kUse, Cause::kNone, -1, op.time);  // unlimited while `for` holds
   } else if (eligible) {
     std::int32_t key = period_key(p.quota->period, plan_.zone.date_of(op.time));
-    if (ps.period != key) { ps.period = key; ps.used = 0; }
+    if (ps.period != key) {
+      ps.period = key;
+      ps.used = 0;
+    }
     if (ps.used < p.quota->amount) {
       ps.used += 1;
       e = &effect(EffectKind::kUse, Cause::kNone, -1, op.time);
@@ -1169,7 +1242,8 @@ void Run::use(const Operation& op) {
     if (!eligible && !p.for_.empty()) {
       return refuse("not_eligible", "member " + op.member + " does not have privilege " + p.id);
     }
-    return refuse("no_uses_left", "privilege " + p.id + ": no uses left this period for member " + op.member);
+    return refuse("no_uses_left",
+                  "privilege " + p.id + ": no uses left this period for member " + op.member);
   }
   e->a = op.privilege;
   e->amount = 1;
@@ -1238,9 +1312,15 @@ void apply(const Plan& plan, MemberState& member, SharedState& shared, const Ope
         run.event(op);
       }
       break;
-    case OpKind::kRedeem: run.redeem(op); break;
-    case OpKind::kUse: run.use(op); break;
-    case OpKind::kSet: run.set(op); break;
+    case OpKind::kRedeem:
+      run.redeem(op);
+      break;
+    case OpKind::kUse:
+      run.use(op);
+      break;
+    case OpKind::kSet:
+      run.set(op);
+      break;
   }
   if (run.failed() && !out.rejection) {
     out.rejection = Rejection{"evaluation_error", run.error()};

@@ -11,9 +11,19 @@ namespace {
 using Kind = Value::Kind;
 
 Val none() { return {}; }
-Val num(Decimal d) { Val v; v.kind = Kind::kNumber; v.i = d.units(); return v; }
+Val num(Decimal d) {
+  Val v;
+  v.kind = Kind::kNumber;
+  v.i = d.units();
+  return v;
+}
 Val num_int(std::int64_t n) { return num(Decimal::from_int(n)); }
-Val boolean(bool b) { Val v; v.kind = Kind::kBool; v.i = b ? 1 : 0; return v; }
+Val boolean(bool b) {
+  Val v;
+  v.kind = Kind::kBool;
+  v.i = b ? 1 : 0;
+  return v;
+}
 
 bool truthy(const Val& v) { return v.kind == Kind::kBool && v.i != 0; }
 
@@ -63,7 +73,9 @@ Val eval(const CompiledExpr& e, Ctx& ctx) {
     const Op& op = ops[pc];
     if (sp + 1 >= st.size()) return fail("expression too deep to evaluate");
     switch (op.code) {
-      case OpCode::kConst: st[sp++] = to_val(ctx.plan.constants[op.a]); break;
+      case OpCode::kConst:
+        st[sp++] = to_val(ctx.plan.constants[op.a]);
+        break;
       case OpCode::kField:
         if (ctx.event == nullptr || op.a >= ctx.event->fields.size()) {
           st[sp++] = none();
@@ -73,7 +85,10 @@ Val eval(const CompiledExpr& e, Ctx& ctx) {
         break;
       case OpCode::kEventId: {
         Val v;
-        if (ctx.event != nullptr) { v.kind = Kind::kString; v.s = ctx.event->id; }
+        if (ctx.event != nullptr) {
+          v.kind = Kind::kString;
+          v.s = ctx.event->id;
+        }
         st[sp++] = v;
         break;
       }
@@ -84,12 +99,31 @@ Val eval(const CompiledExpr& e, Ctx& ctx) {
         st[sp++] = v;
         break;
       }
-      case OpCode::kNow: { Val v; v.kind = Kind::kTime; v.i = ctx.now.ms; st[sp++] = v; break; }
-      case OpCode::kAttr:
-        st[sp++] = op.a < ctx.member.attributes.size() ? to_val(ctx.member.attributes[op.a]) : none();
+      case OpCode::kNow: {
+        Val v;
+        v.kind = Kind::kTime;
+        v.i = ctx.now.ms;
+        st[sp++] = v;
         break;
-      case OpCode::kTags: { Val v; v.kind = Kind::kSet; v.set = &ctx.member.tags; st[sp++] = v; break; }
-      case OpCode::kLevel: { Val v; v.kind = Kind::kLevel; v.i = ctx.level; st[sp++] = v; break; }
+      }
+      case OpCode::kAttr:
+        st[sp++] =
+            op.a < ctx.member.attributes.size() ? to_val(ctx.member.attributes[op.a]) : none();
+        break;
+      case OpCode::kTags: {
+        Val v;
+        v.kind = Kind::kSet;
+        v.set = &ctx.member.tags;
+        st[sp++] = v;
+        break;
+      }
+      case OpCode::kLevel: {
+        Val v;
+        v.kind = Kind::kLevel;
+        v.i = ctx.level;
+        st[sp++] = v;
+        break;
+      }
       case OpCode::kLevelAttr: {
         Val& top = st[sp - 1];
         if (top.kind != Kind::kLevel || top.i < 0 ||
@@ -106,20 +140,27 @@ Val eval(const CompiledExpr& e, Ctx& ctx) {
         switch (ag.kind) {
           case AggregateKind::kLast: {
             Val v;
-            if (as.last != std::numeric_limits<std::int64_t>::min()) { v.kind = Kind::kTime; v.i = as.last; }
+            if (as.last != std::numeric_limits<std::int64_t>::min()) {
+              v.kind = Kind::kTime;
+              v.i = as.last;
+            }
             st[sp++] = v;
             break;
           }
           case AggregateKind::kFirst: {
             Val v;
-            if (as.first != kNever) { v.kind = Kind::kTime; v.i = as.first; }
+            if (as.first != kNever) {
+              v.kind = Kind::kTime;
+              v.i = as.first;
+            }
             st[sp++] = v;
             break;
           }
           case AggregateKind::kCount:
           case AggregateKind::kSum: {
             if (!ag.within) {
-              st[sp++] = ag.kind == AggregateKind::kCount ? num_int(as.total_count) : num(as.total_sum);
+              st[sp++] =
+                  ag.kind == AggregateKind::kCount ? num_int(as.total_count) : num(as.total_sum);
               break;
             }
             std::int64_t from = window_start(ctx.plan, ctx.now, *ag.within);
@@ -148,16 +189,28 @@ Val eval(const CompiledExpr& e, Ctx& ctx) {
           r = none();
         } else {
           switch (fn) {
-            case Function::kFloor: r = num_int(Decimal::from_units(args[0].i).floor()); break;
-            case Function::kCeil: r = num_int(Decimal::from_units(args[0].i).ceil()); break;
-            case Function::kRound: r = num_int(Decimal::from_units(args[0].i).round()); break;
-            case Function::kAbs: r = args[0]; r.i = r.i < 0 ? -r.i : r.i; break;
+            case Function::kFloor:
+              r = num_int(Decimal::from_units(args[0].i).floor());
+              break;
+            case Function::kCeil:
+              r = num_int(Decimal::from_units(args[0].i).ceil());
+              break;
+            case Function::kRound:
+              r = num_int(Decimal::from_units(args[0].i).round());
+              break;
+            case Function::kAbs:
+              r = args[0];
+              r.i = r.i < 0 ? -r.i : r.i;
+              break;
             case Function::kMin:
             case Function::kMax: {
               r = none();
               for (std::size_t k = 0; k < argc; ++k) {
                 if (args[k].kind == Kind::kNone) continue;
-                if (r.kind == Kind::kNone) { r = args[k]; continue; }
+                if (r.kind == Kind::kNone) {
+                  r = args[k];
+                  continue;
+                }
                 int c = compare(args[k], r, ctx);
                 if (c == 2) return fail("min/max of values that cannot be compared");
                 if ((fn == Function::kMin && c < 0) || (fn == Function::kMax && c > 0)) r = args[k];
@@ -181,19 +234,32 @@ Val eval(const CompiledExpr& e, Ctx& ctx) {
               }
               CivilDate c = to_civil(d);
               switch (fn) {
-                case Function::kYear: r = num_int(c.year); break;
-                case Function::kMonth: r = num_int(c.month); break;
-                case Function::kDay: r = num_int(c.day); break;
-                case Function::kWeekday: r = num_int(weekday(d) + 1); break;  // 1 = Monday
-                default: r = num_int(minute / 60); break;
+                case Function::kYear:
+                  r = num_int(c.year);
+                  break;
+                case Function::kMonth:
+                  r = num_int(c.month);
+                  break;
+                case Function::kDay:
+                  r = num_int(c.day);
+                  break;
+                case Function::kWeekday:
+                  r = num_int(weekday(d) + 1);
+                  break;  // 1 = Monday
+                default:
+                  r = num_int(minute / 60);
+                  break;
               }
               break;
             }
             case Function::kDaysSince: {
               LocalDate d;
-              if (args[0].kind == Kind::kTime) d = ctx.plan.zone.date_of(Instant{args[0].i});
-              else if (args[0].kind == Kind::kDate) d = LocalDate{static_cast<std::int32_t>(args[0].i)};
-              else return fail("days_since takes a time or a date");
+              if (args[0].kind == Kind::kTime)
+                d = ctx.plan.zone.date_of(Instant{args[0].i});
+              else if (args[0].kind == Kind::kDate)
+                d = LocalDate{static_cast<std::int32_t>(args[0].i)};
+              else
+                return fail("days_since takes a time or a date");
               r = num_int(ctx.plan.zone.date_of(ctx.now).days - d.days);
               break;
             }
@@ -210,8 +276,10 @@ Val eval(const CompiledExpr& e, Ctx& ctx) {
       }
       case OpCode::kNeg: {
         Val& t = st[sp - 1];
-        if (t.kind == Kind::kNumber || t.kind == Kind::kDuration) t.i = -t.i;
-        else t = none();
+        if (t.kind == Kind::kNumber || t.kind == Kind::kDuration)
+          t.i = -t.i;
+        else
+          t = none();
         break;
       }
       case OpCode::kAdd:
@@ -220,14 +288,23 @@ Val eval(const CompiledExpr& e, Ctx& ctx) {
       case OpCode::kDiv: {
         Val b = st[--sp];
         Val& a = st[sp - 1];
-        if (a.kind == Kind::kNone || b.kind == Kind::kNone) { a = none(); break; }
+        if (a.kind == Kind::kNone || b.kind == Kind::kNone) {
+          a = none();
+          break;
+        }
         if (a.kind == Kind::kNumber && b.kind == Kind::kNumber) {
           Decimal x = Decimal::from_units(a.i), y = Decimal::from_units(b.i), out;
           bool okay = true;
           switch (op.code) {
-            case OpCode::kAdd: okay = Decimal::add(x, y, out); break;
-            case OpCode::kSub: okay = Decimal::sub(x, y, out); break;
-            case OpCode::kMul: okay = Decimal::mul(x, y, out); break;
+            case OpCode::kAdd:
+              okay = Decimal::add(x, y, out);
+              break;
+            case OpCode::kSub:
+              okay = Decimal::sub(x, y, out);
+              break;
+            case OpCode::kMul:
+              okay = Decimal::mul(x, y, out);
+              break;
             default:
               if (y.units() == 0) return fail("division by zero");
               okay = Decimal::div(x, y, out);
@@ -277,12 +354,24 @@ Val eval(const CompiledExpr& e, Ctx& ctx) {
         }
         bool r = false;
         switch (op.code) {
-          case OpCode::kEq: r = c == 0; break;
-          case OpCode::kNe: r = c != 0; break;
-          case OpCode::kLt: r = c < 0; break;
-          case OpCode::kLe: r = c <= 0; break;
-          case OpCode::kGt: r = c > 0; break;
-          default: r = c >= 0; break;
+          case OpCode::kEq:
+            r = c == 0;
+            break;
+          case OpCode::kNe:
+            r = c != 0;
+            break;
+          case OpCode::kLt:
+            r = c < 0;
+            break;
+          case OpCode::kLe:
+            r = c <= 0;
+            break;
+          case OpCode::kGt:
+            r = c > 0;
+            break;
+          default:
+            r = c >= 0;
+            break;
         }
         a = boolean(r);
         break;
@@ -296,7 +385,10 @@ Val eval(const CompiledExpr& e, Ctx& ctx) {
         }
         bool found = false;
         for (const auto& s : *b.set) {
-          if (s == a.s) { found = true; break; }
+          if (s == a.s) {
+            found = true;
+            break;
+          }
         }
         a = boolean(found);
         break;

@@ -25,10 +25,10 @@ struct Val {
 struct Ctx {
   const Plan& plan;
   const MemberState& member;
-  const Operation* event;   // the event whose fields `event.X` reads (may be a pseudo-event)
+  const Operation* event;  // the event whose fields `event.X` reads (may be a pseudo-event)
   Instant now;
-  int level;                // `level` (before the current event)
-  std::string error;        // set when evaluation failed (division by zero, a type mismatch)
+  int level;          // `level` (before the current event)
+  std::string error;  // set when evaluation failed (division by zero, a type mismatch)
 };
 
 // Runs a compiled expression. On failure returns none and sets ctx.error.

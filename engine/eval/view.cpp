@@ -13,11 +13,21 @@ namespace {
 std::string duration_text(const CalDuration& d) {
   const char* unit = "days";
   switch (d.unit) {
-    case CalendarUnit::kHour: unit = d.count == 1 ? "hour" : "hours"; break;
-    case CalendarUnit::kDay: unit = d.count == 1 ? "day" : "days"; break;
-    case CalendarUnit::kWeek: unit = d.count == 1 ? "week" : "weeks"; break;
-    case CalendarUnit::kMonth: unit = d.count == 1 ? "month" : "months"; break;
-    case CalendarUnit::kYear: unit = d.count == 1 ? "year" : "years"; break;
+    case CalendarUnit::kHour:
+      unit = d.count == 1 ? "hour" : "hours";
+      break;
+    case CalendarUnit::kDay:
+      unit = d.count == 1 ? "day" : "days";
+      break;
+    case CalendarUnit::kWeek:
+      unit = d.count == 1 ? "week" : "weeks";
+      break;
+    case CalendarUnit::kMonth:
+      unit = d.count == 1 ? "month" : "months";
+      break;
+    case CalendarUnit::kYear:
+      unit = d.count == 1 ? "year" : "years";
+      break;
   }
   return std::to_string(d.count) + " " + unit;
 }
@@ -56,7 +66,8 @@ MemberView view(const Plan& plan, const MemberState& m, Instant as_of) {
   if (due != kNever) {
     v.next_review = Instant{due};
     // growth earned now still counts at the review if the window reaches back to now
-    v.growth_to_keep = std::max<std::int64_t>(0, lv.keep - qualifying_growth(plan, m, Instant{due}));
+    v.growth_to_keep =
+        std::max<std::int64_t>(0, lv.keep - qualifying_growth(plan, m, Instant{due}));
   }
 
   Operation none;
@@ -74,7 +85,8 @@ MemberView view(const Plan& plan, const MemberState& m, Instant as_of) {
       tv.progress = tv.target;
     } else {
       switch (t.goal) {
-        case GoalMode::kNone: break;
+        case GoalMode::kNone:
+          break;
         case GoalMode::kCount:
         case GoalMode::kSum:
           if (t.within) {

@@ -44,20 +44,20 @@ enum class Cause : std::uint8_t { kNone, kRule, kTask, kCampaign, kReward, kRevi
 struct Effect {
   EffectKind kind = EffectKind::kPoints;
   Cause cause = Cause::kNone;
-  int cause_index = -1;          // index of the rule / task / campaign / reward in the Plan
-  std::int64_t amount = 0;       // points, growth, uses or units
-  Instant time;                  // when it took effect (a review's due time for kLevelDown)
-  std::int64_t expires = 0;      // kPoints: ms the lot is gone (kNever: never)
+  int cause_index = -1;            // index of the rule / task / campaign / reward in the Plan
+  std::int64_t amount = 0;         // points, growth, uses or units
+  Instant time;                    // when it took effect (a review's due time for kLevelDown)
+  std::int64_t expires = 0;        // kPoints: ms the lot is gone (kNever: never)
   std::int64_t pending_until = 0;  // kPoints: ms it becomes spendable (0: at once)
-  int a = -1;                    // kLevelUp/Down: from; kTask*: task; kGrant/kUse: privilege;
-                                 // kRedeem: reward
-  int b = -1;                    // kLevelUp/Down: to; kTaskProgress: target
-  std::int64_t progress = 0;     // kTaskProgress
-  Decimal exact;                 // kPoints/kGrowth from a rule: the exact value before rounding
-  std::string text;              // kTagAdd/kTagRemove: the tag; explain notes
+  int a = -1;                      // kLevelUp/Down: from; kTask*: task; kGrant/kUse: privilege;
+                                   // kRedeem: reward
+  int b = -1;                      // kLevelUp/Down: to; kTaskProgress: target
+  std::int64_t progress = 0;       // kTaskProgress
+  Decimal exact;                   // kPoints/kGrowth from a rule: the exact value before rounding
+  std::string text;                // kTagAdd/kTagRemove: the tag; explain notes
   const std::string* expression = nullptr;  // kPoints/kGrowth from a statement: its expression's
                                             // text, owned by the Plan (valid while it lives)
-  LotList lots;                  // (lot id, points) touched
+  LotList lots;                             // (lot id, points) touched
 };
 
 // Why an operation changed nothing (INTERFACES.md §1: replay counts it and goes on).

@@ -38,7 +38,9 @@ std::size_t state_bytes(const MemberState& m) {
   n += vector_bytes(m.growth_window);
   n += vector_bytes(m.lots);
   n += vector_bytes(m.closed_lots);
-  n += vector_bytes(m.awards, [](const AwardRecord& a) { return (a.lots.size() > 2 ? a.lots.size() * sizeof(LotList::value_type) : 0); });
+  n += vector_bytes(m.awards, [](const AwardRecord& a) {
+    return (a.lots.size() > 2 ? a.lots.size() * sizeof(LotList::value_type) : 0);
+  });
   n += vector_bytes(m.tasks, [](const TaskState& t) { return vector_bytes(t.window); });
   n += vector_bytes(m.privileges, [](const PrivilegeState& p) { return vector_bytes(p.grants); });
   n += vector_bytes(m.rewards);

@@ -20,13 +20,13 @@ constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
 // A lot of points: one award (or the awards of one event with the same expiry), spent and expired
 // as a unit. Lots are kept sorted by (expires, earned, id): the spend order of LANGUAGE.md §8.
 struct Lot {
-  std::uint32_t id = 0;        // member-local sequence number, named by ledger entries
-  bool reversible = false;     // an award record of a reversible event points at it
-  Instant earned;              // when it was awarded
-  std::int64_t expires = kNever;   // ms: the first instant at which it is gone (next midnight)
-  std::int64_t available_at = 0;   // ms: pending until then (<= earned: spendable at once)
-  std::int64_t original = 0;   // points awarded into it
-  std::int64_t amount = 0;     // points still in it
+  std::uint32_t id = 0;           // member-local sequence number, named by ledger entries
+  bool reversible = false;        // an award record of a reversible event points at it
+  Instant earned;                 // when it was awarded
+  std::int64_t expires = kNever;  // ms: the first instant at which it is gone (next midnight)
+  std::int64_t available_at = 0;  // ms: pending until then (<= earned: spendable at once)
+  std::int64_t original = 0;      // points awarded into it
+  std::int64_t amount = 0;        // points still in it
 };
 
 // A reversible lot that left the state (fully spent or expired): how much of it had been spent.
@@ -38,12 +38,12 @@ struct ClosedLot {
 // What one event of a reversible type awarded, so `reverse` can undo exactly that (§4.6).
 struct AwardRecord {
   int event_type = -1;
-  std::uint64_t key = 0;       // 64-bit FNV-1a of the text of the value the field `reverse ...
-                               // where FIELD` names (a hash keeps records small; two different
-                               // keys of one member colliding is a 1-in-10^17 event)
-  Instant time;                // when the event happened (growth window bucket)
-  LotList lots;                // (lot id, points put in it)
-  std::int64_t growth = 0;     // growth the event added
+  std::uint64_t key = 0;    // 64-bit FNV-1a of the text of the value the field `reverse ...
+                            // where FIELD` names (a hash keeps records small; two different
+                            // keys of one member colliding is a 1-in-10^17 event)
+  Instant time;             // when the event happened (growth window bucket)
+  LotList lots;             // (lot id, points put in it)
+  std::int64_t growth = 0;  // growth the event added
   bool reversed = false;
 };
 
@@ -55,12 +55,12 @@ struct GrowthEntry {
 
 // Progress on one task.
 struct TaskState {
-  std::int64_t count = 0;            // count goals without a window; streak length
+  std::int64_t count = 0;  // count goals without a window; streak length
   std::int64_t completions = 0;
-  std::int64_t last_completion = std::numeric_limits<std::int64_t>::min();  // ms
+  std::int64_t last_completion = std::numeric_limits<std::int64_t>::min();    // ms
   std::int32_t completion_period = std::numeric_limits<std::int32_t>::min();  // period key
   std::int32_t streak_day = std::numeric_limits<std::int32_t>::min();         // last day counted
-  Decimal sum;                        // sum goals without a window
+  Decimal sum;                                      // sum goals without a window
   std::vector<std::pair<Instant, Decimal>> window;  // windowed goals: matching events since the
                                                     // last completion (value 1 for count goals)
 };
@@ -73,8 +73,8 @@ struct PrivilegeGrant {
 
 struct PrivilegeState {
   std::int32_t period = std::numeric_limits<std::int32_t>::min();  // period of `used`
-  std::int64_t used = 0;                  // quota uses taken in that period
-  std::vector<PrivilegeGrant> grants;     // sorted by until
+  std::int64_t used = 0;               // quota uses taken in that period
+  std::vector<PrivilegeGrant> grants;  // sorted by until
 };
 
 struct RewardState {
@@ -84,10 +84,10 @@ struct RewardState {
 
 // A per-member aggregate the program reads (count/sum within a window, last/first time).
 struct AggregateState {
-  std::int64_t first = kNever;                       // ms of the first matching event
+  std::int64_t first = kNever;                                   // ms of the first matching event
   std::int64_t last = std::numeric_limits<std::int64_t>::min();  // ms of the last
-  std::vector<std::pair<Instant, Decimal>> window;   // (time, value) inside the longest window
-  std::int64_t total_count = 0;                      // without a window
+  std::vector<std::pair<Instant, Decimal>> window;  // (time, value) inside the longest window
+  std::int64_t total_count = 0;                     // without a window
   Decimal total_sum;
 };
 
@@ -95,26 +95,26 @@ struct MemberState {
   std::string id;
   bool exists = false;
   Instant joined;
-  int level = 0;                 // ladder index
+  int level = 0;  // ladder index
   Instant level_since;
-  Instant review_base;           // the later of the last level change and the last review
-  std::int64_t review_due = 0;   // cache: ms the next review is due (0: not yet computed; a
-                                 // derived value, so snapshots leave it out)
+  Instant review_base;          // the later of the last level change and the last review
+  std::int64_t review_due = 0;  // cache: ms the next review is due (0: not yet computed; a
+                                // derived value, so snapshots leave it out)
   std::int64_t growth_lifetime = 0;
   std::vector<GrowthEntry> growth_window;  // only with `growth { window ... }`
   std::vector<Lot> lots;
   std::vector<ClosedLot> closed_lots;
-  std::vector<AwardRecord> awards;     // only for event types some `reverse` targets
+  std::vector<AwardRecord> awards;  // only for event types some `reverse` targets
   std::uint32_t next_lot_id = 1;
-  std::int64_t debt = 0;               // points owed (only with `allow negative`)
+  std::int64_t debt = 0;  // points owed (only with `allow negative`)
   std::int32_t cap_period = std::numeric_limits<std::int32_t>::min();
-  std::int64_t cap_used = 0;           // points awarded in cap_period
-  std::vector<TaskState> tasks;        // by Plan task index
+  std::int64_t cap_used = 0;     // points awarded in cap_period
+  std::vector<TaskState> tasks;  // by Plan task index
   std::vector<PrivilegeState> privileges;
   std::vector<RewardState> rewards;
   std::vector<AggregateState> aggregates;
-  std::vector<std::string> tags;       // sorted, unique
-  std::vector<Value> attributes;       // by member attribute slot
+  std::vector<std::string> tags;  // sorted, unique
+  std::vector<Value> attributes;  // by member attribute slot
 };
 
 // Bytes one member's state occupies: sizeof(MemberState) plus every heap block it owns (vector

@@ -41,7 +41,7 @@ struct MemberView {
   std::optional<std::string> next_level;
   std::int64_t growth_to_next = 0;
   std::optional<Instant> next_review;
-  std::int64_t growth_to_keep = 0;   // qualifying growth still needed by next_review
+  std::int64_t growth_to_keep = 0;  // qualifying growth still needed by next_review
   std::vector<TaskView> tasks;
   std::vector<PrivilegeView> privileges;
   std::vector<std::string> tags;

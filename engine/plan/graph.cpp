@@ -2,8 +2,6 @@
 // edges; to_dot() prints them as Graphviz DOT, one cluster per kind of node.
 #include "engine/plan/graph.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cctype>
 #include <functional>
@@ -12,92 +10,143 @@
 #include <tuple>
 #include <utility>
 
+#include <fmt/format.h>
+
 namespace merit::engine {
 
 const char* node_kind_name(NodeKind k) {
   switch (k) {
-    case NodeKind::kEvent: return "event";
-    case NodeKind::kPseudoEvent: return "pseudo_event";
-    case NodeKind::kRule: return "rule";
-    case NodeKind::kPackage: return "package";
-    case NodeKind::kTask: return "task";
-    case NodeKind::kCampaign: return "campaign";
-    case NodeKind::kPoints: return "points";
-    case NodeKind::kGrowth: return "growth";
-    case NodeKind::kLevels: return "levels";
-    case NodeKind::kPrivilege: return "privilege";
-    case NodeKind::kReward: return "reward";
-    case NodeKind::kTag: return "tag";
-    case NodeKind::kAggregate: return "aggregate";
-    case NodeKind::kSegment: return "segment";
-    case NodeKind::kAttribute: return "attribute";
+    case NodeKind::kEvent:
+      return "event";
+    case NodeKind::kPseudoEvent:
+      return "pseudo_event";
+    case NodeKind::kRule:
+      return "rule";
+    case NodeKind::kPackage:
+      return "package";
+    case NodeKind::kTask:
+      return "task";
+    case NodeKind::kCampaign:
+      return "campaign";
+    case NodeKind::kPoints:
+      return "points";
+    case NodeKind::kGrowth:
+      return "growth";
+    case NodeKind::kLevels:
+      return "levels";
+    case NodeKind::kPrivilege:
+      return "privilege";
+    case NodeKind::kReward:
+      return "reward";
+    case NodeKind::kTag:
+      return "tag";
+    case NodeKind::kAggregate:
+      return "aggregate";
+    case NodeKind::kSegment:
+      return "segment";
+    case NodeKind::kAttribute:
+      return "attribute";
   }
   return "node";
 }
 
 const char* edge_kind_name(EdgeKind k) {
   switch (k) {
-    case EdgeKind::kTriggers: return "triggers";
-    case EdgeKind::kFeeds: return "feeds";
-    case EdgeKind::kReverses: return "reverses";
-    case EdgeKind::kRaises: return "raises";
-    case EdgeKind::kReads: return "reads";
-    case EdgeKind::kSpends: return "spends";
+    case EdgeKind::kTriggers:
+      return "triggers";
+    case EdgeKind::kFeeds:
+      return "feeds";
+    case EdgeKind::kReverses:
+      return "reverses";
+    case EdgeKind::kRaises:
+      return "raises";
+    case EdgeKind::kReads:
+      return "reads";
+    case EdgeKind::kSpends:
+      return "spends";
   }
   return "edge";
 }
 
 namespace {
 
-// ---- clause text ---------------------------------------------------------------------------------
+// ---- clause text
+// ---------------------------------------------------------------------------------
 
 std::string duration_text(const CalDuration& d) {
   const char* unit = "day";
   switch (d.unit) {
-    case CalendarUnit::kHour: unit = "hour"; break;
-    case CalendarUnit::kDay: unit = "day"; break;
-    case CalendarUnit::kWeek: unit = "week"; break;
-    case CalendarUnit::kMonth: unit = "month"; break;
-    case CalendarUnit::kYear: unit = "year"; break;
+    case CalendarUnit::kHour:
+      unit = "hour";
+      break;
+    case CalendarUnit::kDay:
+      unit = "day";
+      break;
+    case CalendarUnit::kWeek:
+      unit = "week";
+      break;
+    case CalendarUnit::kMonth:
+      unit = "month";
+      break;
+    case CalendarUnit::kYear:
+      unit = "year";
+      break;
   }
   return fmt::format("{} {}{}", d.count, unit, d.count == 1 ? "" : "s");
 }
 
 const char* period_text(PeriodKind p) {
   switch (p) {
-    case PeriodKind::kDay: return "day";
-    case PeriodKind::kWeek: return "week";
-    case PeriodKind::kMonth: return "month";
-    case PeriodKind::kYear: return "year";
-    case PeriodKind::kMember: return "member";
+    case PeriodKind::kDay:
+      return "day";
+    case PeriodKind::kWeek:
+      return "week";
+    case PeriodKind::kMonth:
+      return "month";
+    case PeriodKind::kYear:
+      return "year";
+    case PeriodKind::kMember:
+      return "member";
   }
   return "day";
 }
 
-std::string limit_text(const PeriodLimit& l) { return fmt::format("{} per {}", l.amount, period_text(l.period)); }
+std::string limit_text(const PeriodLimit& l) {
+  return fmt::format("{} per {}", l.amount, period_text(l.period));
+}
 
 std::string expiry_text(const ExpiryRule& e) {
   switch (e.mode) {
-    case ExpiryMode::kNoExpiry: return "expire never";
-    case ExpiryMode::kAfter: return "expire after " + duration_text(e.after);
+    case ExpiryMode::kNoExpiry:
+      return "expire never";
+    case ExpiryMode::kAfter:
+      return "expire after " + duration_text(e.after);
     case ExpiryMode::kEndOfMonth:
-      return e.plus == 0 ? "expire at end of month" : fmt::format("expire at end of month + {}", e.plus);
+      return e.plus == 0 ? "expire at end of month"
+                         : fmt::format("expire at end of month + {}", e.plus);
     case ExpiryMode::kEndOfYear:
-      return e.plus == 0 ? "expire at end of year" : fmt::format("expire at end of year + {}", e.plus);
+      return e.plus == 0 ? "expire at end of year"
+                         : fmt::format("expire at end of year + {}", e.plus);
   }
   return "";
 }
 
 std::string hhmm(int minute) { return fmt::format("{:02}:{:02}", minute / 60, minute % 60); }
 
-const char* const kWeekdays[] = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
+const char* const kWeekdays[] = {"monday", "tuesday",  "wednesday", "thursday",
+                                 "friday", "saturday", "sunday"};
 
 std::string schedule_text(const PlanCampaign& c) {
   std::string s;
   switch (c.schedule) {
-    case ScheduleMode::kAlways: break;
-    case ScheduleMode::kMonthDay: s = fmt::format("every month on day {}", c.month_day); break;
-    case ScheduleMode::kWeekday: s = fmt::format("every {}", kWeekdays[std::clamp(c.weekday, 0, 6)]); break;
+    case ScheduleMode::kAlways:
+      break;
+    case ScheduleMode::kMonthDay:
+      s = fmt::format("every month on day {}", c.month_day);
+      break;
+    case ScheduleMode::kWeekday:
+      s = fmt::format("every {}", kWeekdays[std::clamp(c.weekday, 0, 6)]);
+      break;
     case ScheduleMode::kDailyHours:
       s = fmt::format("every day from {} to {}", hhmm(c.from_minute), hhmm(c.to_minute));
       break;
@@ -112,10 +161,17 @@ std::string schedule_text(const PlanCampaign& c) {
 std::string goal_text(const PlanTask& t) {
   std::string s;
   switch (t.goal) {
-    case GoalMode::kNone: break;
-    case GoalMode::kCount: s = fmt::format("count {}", t.count); break;
-    case GoalMode::kSum: s = fmt::format("sum {} reaches {}", t.sum.text, t.reaches.to_string()); break;
-    case GoalMode::kStreak: s = fmt::format("streak {} days", t.count); break;
+    case GoalMode::kNone:
+      break;
+    case GoalMode::kCount:
+      s = fmt::format("count {}", t.count);
+      break;
+    case GoalMode::kSum:
+      s = fmt::format("sum {} reaches {}", t.sum.text, t.reaches.to_string());
+      break;
+    case GoalMode::kStreak:
+      s = fmt::format("streak {} days", t.count);
+      break;
   }
   if (t.within && (t.goal == GoalMode::kCount || t.goal == GoalMode::kSum)) {
     s += " within " + duration_text(*t.within);
@@ -125,17 +181,24 @@ std::string goal_text(const PlanTask& t) {
 
 const char* repeat_text(RepeatMode r) {
   switch (r) {
-    case RepeatMode::kOnce: return "once";
-    case RepeatMode::kAlways: return "repeat";
-    case RepeatMode::kDaily: return "repeat daily";
-    case RepeatMode::kWeekly: return "repeat weekly";
-    case RepeatMode::kMonthly: return "repeat monthly";
-    case RepeatMode::kYearly: return "repeat yearly";
+    case RepeatMode::kOnce:
+      return "once";
+    case RepeatMode::kAlways:
+      return "repeat";
+    case RepeatMode::kDaily:
+      return "repeat daily";
+    case RepeatMode::kWeekly:
+      return "repeat weekly";
+    case RepeatMode::kMonthly:
+      return "repeat monthly";
+    case RepeatMode::kYearly:
+      return "repeat yearly";
   }
   return "once";
 }
 
-// ---- the builder -----------------------------------------------------------------------------------
+// ---- the builder
+// -----------------------------------------------------------------------------------
 
 class Builder {
  public:
@@ -149,7 +212,8 @@ class Builder {
     g_.nodes.push_back(std::move(node));
   }
   // Adds an edge, or joins `label` to the one already between the same nodes of the same kind.
-  void add_edge(const std::string& from, const std::string& to, EdgeKind kind, const std::string& label = "") {
+  void add_edge(const std::string& from, const std::string& to, EdgeKind kind,
+                const std::string& label = "") {
     auto key = std::make_tuple(from, to, kind);
     auto it = edge_index_.find(key);
     if (it == edge_index_.end()) {
@@ -171,7 +235,8 @@ class Builder {
   }
 
   void reads(const CompiledExpr& expr, const std::string& reader);
-  void statements(const std::vector<PlanStmt>& body, const std::string& source, const std::string& prefix);
+  void statements(const std::vector<PlanStmt>& body, const std::string& source,
+                  const std::string& prefix);
 
   const Plan& plan_;
   Graph g_;
@@ -191,7 +256,8 @@ void Builder::reads(const CompiledExpr& expr, const std::string& reader) {
         break;
       case OpCode::kLevelAttr:
         if (op.a < plan_.level_attribute_names.size()) {
-          add_edge("levels", reader, EdgeKind::kReads, "level." + plan_.level_attribute_names[op.a]);
+          add_edge("levels", reader, EdgeKind::kReads,
+                   "level." + plan_.level_attribute_names[op.a]);
         }
         break;
       case OpCode::kAggregate:
@@ -209,10 +275,12 @@ void Builder::reads(const CompiledExpr& expr, const std::string& reader) {
   // Segments are inlined by the planner; the canonical text still names them.
   for (const auto& s : plan_.segments) {
     const std::string needle = "segment." + s;
-    for (std::size_t at = expr.text.find(needle); at != std::string::npos; at = expr.text.find(needle, at + 1)) {
+    for (std::size_t at = expr.text.find(needle); at != std::string::npos;
+         at = expr.text.find(needle, at + 1)) {
       std::size_t end = at + needle.size();
-      bool word_end = end == expr.text.size() ||
-                      !(std::isalnum(static_cast<unsigned char>(expr.text[end])) || expr.text[end] == '_');
+      bool word_end =
+          end == expr.text.size() ||
+          !(std::isalnum(static_cast<unsigned char>(expr.text[end])) || expr.text[end] == '_');
       bool word_start = at == 0 || !(std::isalnum(static_cast<unsigned char>(expr.text[at - 1])) ||
                                      expr.text[at - 1] == '_' || expr.text[at - 1] == '.');
       if (word_end && word_start) {
@@ -224,14 +292,17 @@ void Builder::reads(const CompiledExpr& expr, const std::string& reader) {
 }
 
 // Edges from `source` to what its statements change; `prefix` qualifies statements under an `if`.
-void Builder::statements(const std::vector<PlanStmt>& body, const std::string& source, const std::string& prefix) {
+void Builder::statements(const std::vector<PlanStmt>& body, const std::string& source,
+                         const std::string& prefix) {
   for (const PlanStmt& s : body) {
     reads(s.value, source);
     switch (s.op) {
       case StmtOp::kPointsAdd:
       case StmtOp::kPointsSub:
       case StmtOp::kPointsMul: {
-        const char* op = s.op == StmtOp::kPointsAdd ? "+=" : s.op == StmtOp::kPointsSub ? "-=" : "*=";
+        const char* op = s.op == StmtOp::kPointsAdd   ? "+="
+                         : s.op == StmtOp::kPointsSub ? "-="
+                                                      : "*=";
         std::string label = fmt::format("{}{} {}", prefix, op, s.value.text);
         if (s.expire) label += ", " + expiry_text(*s.expire);
         if (s.pending) label += ", pending " + duration_text(*s.pending);
@@ -241,16 +312,19 @@ void Builder::statements(const std::vector<PlanStmt>& body, const std::string& s
       case StmtOp::kGrowthAdd:
       case StmtOp::kGrowthSub:
       case StmtOp::kGrowthMul: {
-        const char* op = s.op == StmtOp::kGrowthAdd ? "+=" : s.op == StmtOp::kGrowthSub ? "-=" : "*=";
-        add_edge(source, "growth", EdgeKind::kFeeds, fmt::format("{}{} {}", prefix, op, s.value.text));
+        const char* op = s.op == StmtOp::kGrowthAdd   ? "+="
+                         : s.op == StmtOp::kGrowthSub ? "-="
+                                                      : "*=";
+        add_edge(source, "growth", EdgeKind::kFeeds,
+                 fmt::format("{}{} {}", prefix, op, s.value.text));
         break;
       }
       case StmtOp::kGrant: {
         if (s.target < 0 || static_cast<std::size_t>(s.target) >= plan_.privileges.size()) break;
         std::string label = fmt::format("{}grant {}", prefix, s.count);
         if (s.valid) label += ", valid " + duration_text(*s.valid);
-        add_edge(source, "privilege:" + plan_.privileges[static_cast<std::size_t>(s.target)].id, EdgeKind::kFeeds,
-                 label);
+        add_edge(source, "privilege:" + plan_.privileges[static_cast<std::size_t>(s.target)].id,
+                 EdgeKind::kFeeds, label);
         break;
       }
       case StmtOp::kTagAdd:
@@ -299,9 +373,11 @@ Graph Builder::run() {
   for (const auto& p : plan_.packages) {
     GraphNode n{"package:" + p.id, NodeKind::kPackage, p.id, p.name, {}, {}};
     if (!p.for_.empty()) n.details.push_back("for " + p.for_.text);
-    if (p.after_join) n.details.push_back("available " + duration_text(*p.after_join) + " after join");
+    if (p.after_join)
+      n.details.push_back("available " + duration_text(*p.after_join) + " after join");
     if (p.during_from && p.during_to) {
-      n.details.push_back(fmt::format("during {} .. {}", format_date(*p.during_from), format_date(*p.during_to)));
+      n.details.push_back(
+          fmt::format("during {} .. {}", format_date(*p.during_from), format_date(*p.during_to)));
     }
     add_node(std::move(n));
   }
@@ -309,7 +385,8 @@ Graph Builder::run() {
     GraphNode n{"task:" + t.id, NodeKind::kTask, t.id, t.name, {}, {}};
     if (!t.when.empty()) n.details.push_back("when " + t.when.text);
     std::string goal = goal_text(t);
-    n.details.push_back(goal.empty() ? std::string(repeat_text(t.repeat)) : goal + ", " + repeat_text(t.repeat));
+    n.details.push_back(goal.empty() ? std::string(repeat_text(t.repeat))
+                                     : goal + ", " + repeat_text(t.repeat));
     if (t.package >= 0 && static_cast<std::size_t>(t.package) < plan_.packages.size()) {
       n.group = "package:" + plan_.packages[static_cast<std::size_t>(t.package)].id;
     }
@@ -337,7 +414,8 @@ Graph Builder::run() {
   }
   {
     GraphNode n{"growth", NodeKind::kGrowth, "growth", "", {}, {}};
-    n.details.push_back(plan_.growth_window ? "window " + duration_text(*plan_.growth_window) : "lifetime");
+    n.details.push_back(plan_.growth_window ? "window " + duration_text(*plan_.growth_window)
+                                            : "lifetime");
     add_node(std::move(n));
   }
   {
@@ -376,16 +454,17 @@ Graph Builder::run() {
   // Tags: every tag expression a statement adds or removes, in order of first appearance.
   {
     std::vector<std::string> tags;
-    std::function<void(const std::vector<PlanStmt>&)> collect = [&](const std::vector<PlanStmt>& body) {
-      for (const auto& s : body) {
-        if ((s.op == StmtOp::kTagAdd || s.op == StmtOp::kTagSub) &&
-            std::find(tags.begin(), tags.end(), s.value.text) == tags.end()) {
-          tags.push_back(s.value.text);
-        }
-        collect(s.then_body);
-        collect(s.else_body);
-      }
-    };
+    std::function<void(const std::vector<PlanStmt>&)> collect =
+        [&](const std::vector<PlanStmt>& body) {
+          for (const auto& s : body) {
+            if ((s.op == StmtOp::kTagAdd || s.op == StmtOp::kTagSub) &&
+                std::find(tags.begin(), tags.end(), s.value.text) == tags.end()) {
+              tags.push_back(s.value.text);
+            }
+            collect(s.then_body);
+            collect(s.else_body);
+          }
+        };
     for (const auto& t : plan_.tasks) collect(t.body);
     for (const auto& r : plan_.rules) collect(r.body);
     for (const auto& c : plan_.campaigns) collect(c.bonus);
@@ -406,27 +485,41 @@ Graph Builder::run() {
                      ? ev.fields[static_cast<std::size_t>(a.field)].name
                      : std::string("?"));
         break;
-      case AggregateKind::kLast: inner = "last(" + ev.name; break;
-      case AggregateKind::kFirst: inner = "first(" + ev.name; break;
+      case AggregateKind::kLast:
+        inner = "last(" + ev.name;
+        break;
+      case AggregateKind::kFirst:
+        inner = "first(" + ev.name;
+        break;
     }
     if (a.within) inner += " within " + duration_text(*a.within);
     add_node({fmt::format("aggregate:{}", i), NodeKind::kAggregate, inner + ")", "", {}, {}});
   }
-  for (const auto& s : plan_.segments) add_node({"segment:" + s, NodeKind::kSegment, s, "", {}, {}});
+  for (const auto& s : plan_.segments)
+    add_node({"segment:" + s, NodeKind::kSegment, s, "", {}, {}});
   for (const auto& a : plan_.attributes) {
-    add_node({"attribute:" + a.name, NodeKind::kAttribute, "member." + a.name, "", {field_type_name(a.type)}, {}});
+    add_node({"attribute:" + a.name,
+              NodeKind::kAttribute,
+              "member." + a.name,
+              "",
+              {field_type_name(a.type)},
+              {}});
   }
 
   // ---- edges: what each event triggers ----
   for (std::size_t e = 0; e < plan_.events.size(); ++e) {
     const auto& ev = plan_.events[e];
     const std::string from = event_id(static_cast<int>(e));
-    for (int r : ev.rules) add_edge(from, "rule:" + plan_.rules[static_cast<std::size_t>(r)].id, EdgeKind::kTriggers);
-    for (int t : ev.tasks) add_edge(from, "task:" + plan_.tasks[static_cast<std::size_t>(t)].id, EdgeKind::kTriggers);
+    for (int r : ev.rules)
+      add_edge(from, "rule:" + plan_.rules[static_cast<std::size_t>(r)].id, EdgeKind::kTriggers);
+    for (int t : ev.tasks)
+      add_edge(from, "task:" + plan_.tasks[static_cast<std::size_t>(t)].id, EdgeKind::kTriggers);
     for (int c : ev.campaigns) {
-      add_edge(from, "campaign:" + plan_.campaigns[static_cast<std::size_t>(c)].id, EdgeKind::kTriggers);
+      add_edge(from, "campaign:" + plan_.campaigns[static_cast<std::size_t>(c)].id,
+               EdgeKind::kTriggers);
     }
-    for (int a : ev.aggregates) add_edge(from, fmt::format("aggregate:{}", a), EdgeKind::kTriggers, "counted");
+    for (int a : ev.aggregates)
+      add_edge(from, fmt::format("aggregate:{}", a), EdgeKind::kTriggers, "counted");
   }
   // ---- what each rule, task, campaign, reward and privilege reads and changes ----
   for (const auto& t : plan_.tasks) {
@@ -489,9 +582,11 @@ Graph Builder::run() {
   return std::move(g_);
 }
 
-// ---- DOT -----------------------------------------------------------------------------------------
+// ---- DOT
+// -----------------------------------------------------------------------------------------
 
-// A DOT double-quoted string body: quotes and backslashes escaped; '\n' becomes a centred line break.
+// A DOT double-quoted string body: quotes and backslashes escaped; '\n' becomes a centred line
+// break.
 std::string dot_escape(std::string_view s) {
   std::string out;
   out.reserve(s.size() + 8);
@@ -530,21 +625,36 @@ struct Style {
 
 Style style_of(NodeKind k) {
   switch (k) {
-    case NodeKind::kEvent: return {"box", "filled", "#dbe9ff", "#4a6fa5"};
-    case NodeKind::kPseudoEvent: return {"box", "filled,dashed", "#ece4ff", "#6a4fa5"};
-    case NodeKind::kRule: return {"box", "rounded,filled", "#fff2cc", "#b8962e"};
-    case NodeKind::kPackage: return {"box", "rounded,filled", "#f1f8ec", "#7aa35a"};
-    case NodeKind::kTask: return {"box", "rounded,filled", "#e2f0d9", "#5e8c3f"};
-    case NodeKind::kCampaign: return {"box", "rounded,filled", "#fde2cf", "#c0703a"};
-    case NodeKind::kPoints: return {"box", "rounded,filled,bold", "#f8d7da", "#a8434e"};
-    case NodeKind::kGrowth: return {"box", "rounded,filled,bold", "#f8d7da", "#a8434e"};
-    case NodeKind::kLevels: return {"record", "rounded,filled", "#f8d7da", "#a8434e"};
-    case NodeKind::kPrivilege: return {"box", "rounded,filled", "#d9f2f2", "#2f8585"};
-    case NodeKind::kReward: return {"box", "rounded,filled", "#fce4ec", "#a3476b"};
-    case NodeKind::kTag: return {"note", "filled", "#eeeeee", "#777777"};
-    case NodeKind::kAggregate: return {"box", "filled,dashed", "#f4f4f4", "#777777"};
-    case NodeKind::kSegment: return {"box", "filled,dashed", "#f4f4f4", "#777777"};
-    case NodeKind::kAttribute: return {"box", "filled,dashed", "#f4f4f4", "#777777"};
+    case NodeKind::kEvent:
+      return {"box", "filled", "#dbe9ff", "#4a6fa5"};
+    case NodeKind::kPseudoEvent:
+      return {"box", "filled,dashed", "#ece4ff", "#6a4fa5"};
+    case NodeKind::kRule:
+      return {"box", "rounded,filled", "#fff2cc", "#b8962e"};
+    case NodeKind::kPackage:
+      return {"box", "rounded,filled", "#f1f8ec", "#7aa35a"};
+    case NodeKind::kTask:
+      return {"box", "rounded,filled", "#e2f0d9", "#5e8c3f"};
+    case NodeKind::kCampaign:
+      return {"box", "rounded,filled", "#fde2cf", "#c0703a"};
+    case NodeKind::kPoints:
+      return {"box", "rounded,filled,bold", "#f8d7da", "#a8434e"};
+    case NodeKind::kGrowth:
+      return {"box", "rounded,filled,bold", "#f8d7da", "#a8434e"};
+    case NodeKind::kLevels:
+      return {"record", "rounded,filled", "#f8d7da", "#a8434e"};
+    case NodeKind::kPrivilege:
+      return {"box", "rounded,filled", "#d9f2f2", "#2f8585"};
+    case NodeKind::kReward:
+      return {"box", "rounded,filled", "#fce4ec", "#a3476b"};
+    case NodeKind::kTag:
+      return {"note", "filled", "#eeeeee", "#777777"};
+    case NodeKind::kAggregate:
+      return {"box", "filled,dashed", "#f4f4f4", "#777777"};
+    case NodeKind::kSegment:
+      return {"box", "filled,dashed", "#f4f4f4", "#777777"};
+    case NodeKind::kAttribute:
+      return {"box", "filled,dashed", "#f4f4f4", "#777777"};
   }
   return {"box", "", "#ffffff", "#000000"};
 }
@@ -562,8 +672,9 @@ void write_node(std::string& out, const GraphNode& n, std::string_view indent) {
     for (const auto& d : n.details) text += "\n" + d;
     label = dot_escape(text);
   }
-  out += fmt::format("{}{} [label=\"{}\", shape={}, style=\"{}\", fillcolor=\"{}\", color=\"{}\"];\n", indent,
-                     quoted(n.id), label, st.shape, st.style, st.fill, st.border);
+  out +=
+      fmt::format("{}{} [label=\"{}\", shape={}, style=\"{}\", fillcolor=\"{}\", color=\"{}\"];\n",
+                  indent, quoted(n.id), label, st.shape, st.style, st.fill, st.border);
 }
 
 struct Cluster {
@@ -579,14 +690,17 @@ Graph build_graph(const Plan& plan) { return Builder(plan).run(); }
 
 std::string to_dot(const Graph& graph, const DotOptions& options) {
   std::string out;
-  std::string font = options.fontname.empty() ? "" : fmt::format(", fontname={}", quoted(options.fontname));
+  std::string font =
+      options.fontname.empty() ? "" : fmt::format(", fontname={}", quoted(options.fontname));
   std::string title = graph.program_id;
   if (!graph.program_name.empty()) title += " " + graph.program_name;
   if (!graph.version.empty()) title += " (" + graph.version + ")";
-  out += fmt::format("digraph {} {{\n", quoted(graph.program_id.empty() ? "program" : graph.program_id));
-  out += fmt::format("  graph [rankdir=LR, newrank=true, nodesep=0.3, ranksep=0.7, labelloc=t, fontsize=18, "
-                     "label={}{}];\n",
-                     quoted(title), font);
+  out += fmt::format("digraph {} {{\n",
+                     quoted(graph.program_id.empty() ? "program" : graph.program_id));
+  out += fmt::format(
+      "  graph [rankdir=LR, newrank=true, nodesep=0.3, ranksep=0.7, labelloc=t, fontsize=18, "
+      "label={}{}];\n",
+      quoted(title), font);
   out += fmt::format("  node [fontsize=11, margin=\"0.12,0.06\"{}];\n", font);
   out += fmt::format("  edge [fontsize=9, color=\"#555555\", fontcolor=\"#333333\"{}];\n", font);
 
@@ -603,12 +717,17 @@ std::string to_dot(const Graph& graph, const DotOptions& options) {
   }
   const std::vector<Cluster> clusters = {
       {"events", "events", "#f3f7fd", {NodeKind::kEvent}},
-      {"reads", "aggregates, segments, attributes", "#fafafa",
+      {"reads",
+       "aggregates, segments, attributes",
+       "#fafafa",
        {NodeKind::kAggregate, NodeKind::kSegment, NodeKind::kAttribute}},
       {"rules", "rules", "#fffbef", {NodeKind::kRule}},
       {"tasks", "tasks", "#f6fbf3", {NodeKind::kTask}},
       {"campaigns", "campaigns", "#fff6ef", {NodeKind::kCampaign}},
-      {"balances", "points, growth, levels", "#fdf1f2", {NodeKind::kPoints, NodeKind::kGrowth, NodeKind::kLevels}},
+      {"balances",
+       "points, growth, levels",
+       "#fdf1f2",
+       {NodeKind::kPoints, NodeKind::kGrowth, NodeKind::kLevels}},
       {"pseudo_rules", "rules on pseudo-events", "#fffbef", {NodeKind::kRule}},
       {"benefits", "rewards, privileges", "#f3fafa", {NodeKind::kReward, NodeKind::kPrivilege}},
       {"tags", "tags", "#f7f7f7", {NodeKind::kTag}},
@@ -624,8 +743,9 @@ std::string to_dot(const Graph& graph, const DotOptions& options) {
     for (const auto& n : graph.nodes) any = any || member(n);
     if (!any) continue;
     out += fmt::format("  subgraph cluster_{} {{\n", c.id);
-    out += fmt::format("    label={}; style=\"rounded,filled\"; fillcolor=\"{}\"; color=\"#bbbbbb\";\n",
-                       quoted(c.label), c.fill);
+    out += fmt::format(
+        "    label={}; style=\"rounded,filled\"; fillcolor=\"{}\"; color=\"#bbbbbb\";\n",
+        quoted(c.label), c.fill);
     if (c.kinds.front() == NodeKind::kTask) {
       // One sub-cluster per package, in declaration order; tasks without a package after them.
       for (const auto& p : graph.nodes) {
@@ -634,8 +754,9 @@ std::string to_dot(const Graph& graph, const DotOptions& options) {
         if (!p.name.empty()) text += " " + p.name;
         for (const auto& d : p.details) text += "\n" + d;
         out += fmt::format("    subgraph {} {{\n", quoted("cluster_" + p.id));
-        out += fmt::format("      label={}; style=\"rounded,filled\"; fillcolor=\"#e9f4e1\"; color=\"#7aa35a\";\n",
-                           quoted(text));
+        out += fmt::format(
+            "      label={}; style=\"rounded,filled\"; fillcolor=\"#e9f4e1\"; color=\"#7aa35a\";\n",
+            quoted(text));
         bool empty = true;
         for (const auto& n : graph.nodes) {
           if (n.kind == NodeKind::kTask && n.group == p.id) {
@@ -644,7 +765,8 @@ std::string to_dot(const Graph& graph, const DotOptions& options) {
           }
         }
         // A package without tasks still shows.
-        if (empty) out += fmt::format("      {} [label=\"(no tasks)\", shape=plaintext];\n", quoted(p.id));
+        if (empty)
+          out += fmt::format("      {} [label=\"(no tasks)\", shape=plaintext];\n", quoted(p.id));
         out += "    }\n";
       }
       for (const auto& n : graph.nodes) {
@@ -669,18 +791,28 @@ std::string to_dot(const Graph& graph, const DotOptions& options) {
   for (const auto& e : graph.edges) {
     std::string attrs;
     switch (e.kind) {
-      case EdgeKind::kTriggers: break;
-      case EdgeKind::kFeeds: attrs = ", color=\"#333333\""; break;
-      case EdgeKind::kReverses: attrs = ", color=\"#c62828\", fontcolor=\"#c62828\", constraint=false"; break;
-      case EdgeKind::kRaises: attrs = ", style=bold, color=\"#6a4fa5\""; break;
+      case EdgeKind::kTriggers:
+        break;
+      case EdgeKind::kFeeds:
+        attrs = ", color=\"#333333\"";
+        break;
+      case EdgeKind::kReverses:
+        attrs = ", color=\"#c62828\", fontcolor=\"#c62828\", constraint=false";
+        break;
+      case EdgeKind::kRaises:
+        attrs = ", style=bold, color=\"#6a4fa5\"";
+        break;
       case EdgeKind::kReads: {
         auto it = kinds.find(e.to);
-        bool benefit = it != kinds.end() && (it->second == NodeKind::kPrivilege || it->second == NodeKind::kReward);
+        bool benefit = it != kinds.end() &&
+                       (it->second == NodeKind::kPrivilege || it->second == NodeKind::kReward);
         attrs = benefit ? ", style=dashed, color=\"#999999\", arrowhead=open"
                         : ", style=dashed, color=\"#999999\", arrowhead=open, constraint=false";
         break;
       }
-      case EdgeKind::kSpends: attrs = ", color=\"#a3476b\", fontcolor=\"#a3476b\""; break;
+      case EdgeKind::kSpends:
+        attrs = ", color=\"#a3476b\", fontcolor=\"#a3476b\"";
+        break;
     }
     std::string label = e.label.empty() ? "" : fmt::format("label={}", quoted(e.label));
     if (label.empty() && !attrs.empty()) attrs = attrs.substr(2);

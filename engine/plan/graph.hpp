@@ -2,8 +2,8 @@
 // reach which rules, tasks and campaigns; what those feed (points, growth, privileges, tags, the
 // events they reverse); the level ladder growth qualifies; the pseudo-events raised and the rules
 // on them; rewards, privileges, and the aggregates, segments and attributes expressions read.
-// build_graph() makes a plain Graph; to_dot() prints it as Graphviz DOT. Its JSON form is written by
-// codec/graph_json.hpp, so engine/ stays free of JSON.
+// build_graph() makes a plain Graph; to_dot() prints it as Graphviz DOT. Its JSON form is written
+// by codec/graph_json.hpp, so engine/ stays free of JSON.
 #pragma once
 
 #include <string>
@@ -18,22 +18,23 @@ enum class NodeKind : std::uint8_t {
   kEvent,        // a declared event type
   kPseudoEvent,  // join, level_up, level_down, task_done, reward_redeemed
   kRule,
-  kPackage,      // a task package; its tasks name it as their group
+  kPackage,  // a task package; its tasks name it as their group
   kTask,
   kCampaign,
-  kPoints,       // the points balance (one node)
-  kGrowth,       // growth (one node)
-  kLevels,       // the level ladder (one node; details list the levels, highest first)
+  kPoints,  // the points balance (one node)
+  kGrowth,  // growth (one node)
+  kLevels,  // the level ladder (one node; details list the levels, highest first)
   kPrivilege,
   kReward,
-  kTag,          // a tag a statement adds or removes (one node per tag expression)
-  kAggregate,    // a per-member aggregate over the member's own history
+  kTag,        // a tag a statement adds or removes (one node per tag expression)
+  kAggregate,  // a per-member aggregate over the member's own history
   kSegment,
-  kAttribute,    // a member attribute that some expression reads
+  kAttribute,  // a member attribute that some expression reads
 };
 
 enum class EdgeKind : std::uint8_t {
-  kTriggers,  // an event (or pseudo-event) evaluates a rule, task or campaign; is counted by an aggregate
+  kTriggers,  // an event (or pseudo-event) evaluates a rule, task or campaign; is counted by an
+              // aggregate
   kFeeds,     // a rule, task, campaign or reward changes points, growth, a privilege or a tag
   kReverses,  // a rule undoes what events of a type awarded
   kRaises,    // the ladder, a task or a reward raises a pseudo-event
@@ -47,7 +48,7 @@ const char* node_kind_name(NodeKind k);
 const char* edge_kind_name(EdgeKind k);
 
 struct GraphNode {
-  std::string id;                    // unique, stable: "event:purchase", "rule:purchase_points", "points"
+  std::string id;  // unique, stable: "event:purchase", "rule:purchase_points", "points"
   NodeKind kind = NodeKind::kEvent;
   std::string label;                 // the identifier as written ("purchase_points")
   std::string name;                  // the display name ("消费积分"); empty when none
@@ -56,21 +57,21 @@ struct GraphNode {
 };
 
 struct GraphEdge {
-  std::string from;                  // node ids
+  std::string from;  // node ids
   std::string to;
   EdgeKind kind = EdgeKind::kFeeds;
-  std::string label;                 // what flows ("+= event.amount", "× 2", "grant 3"); may be empty;
-                                     // several statements between the same pair are joined by '\n'
+  std::string label;  // what flows ("+= event.amount", "× 2", "grant 3"); may be empty;
+                      // several statements between the same pair are joined by '\n'
 };
 
 struct Graph {
   std::string program_id;
   std::string program_name;
   std::string version;
-  std::vector<GraphNode> nodes;      // in a fixed order: events, pseudo-events (those used or raised),
-                                     // packages, tasks, rules, campaigns, points, growth, levels,
-                                     // rewards, privileges, tags, aggregates, segments, attributes
-  std::vector<GraphEdge> edges;      // in the order built; at most one edge per (from, to, kind)
+  std::vector<GraphNode> nodes;  // in a fixed order: events, pseudo-events (those used or raised),
+                                 // packages, tasks, rules, campaigns, points, growth, levels,
+                                 // rewards, privileges, tags, aggregates, segments, attributes
+  std::vector<GraphEdge> edges;  // in the order built; at most one edge per (from, to, kind)
 };
 
 // Builds the graph of `plan`. Deterministic: the same plan gives the same nodes and edges in the

@@ -31,21 +31,40 @@ enum class OpCode : std::uint8_t {
   kCall,       // pop b arguments, push function a (Function) of them
   kNot,        // pop x, push not x
   kNeg,        // pop x, push -x
-  kAdd, kSub, kMul, kDiv,          // pop rhs, lhs; push lhs op rhs
-  kEq, kNe, kLt, kLe, kGt, kGe,    // comparisons; false when either side is none
-  kIn,         // pop set, pop string; push membership
-  kAndJump,    // if top is false, jump to a (keeping it); else pop it
-  kOrJump,     // if top is true, jump to a (keeping it); else pop it
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,  // pop rhs, lhs; push lhs op rhs
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,       // comparisons; false when either side is none
+  kIn,       // pop set, pop string; push membership
+  kAndJump,  // if top is false, jump to a (keeping it); else pop it
+  kOrJump,   // if top is true, jump to a (keeping it); else pop it
 };
 
 enum class Function : std::uint8_t {
-  kFloor, kCeil, kRound, kMin, kMax, kAbs, kYear, kMonth, kDay, kWeekday, kHour, kDaysSince,
+  kFloor,
+  kCeil,
+  kRound,
+  kMin,
+  kMax,
+  kAbs,
+  kYear,
+  kMonth,
+  kDay,
+  kWeekday,
+  kHour,
+  kDaysSince,
 };
 
 struct Op {
   OpCode code = OpCode::kConst;  // what to do
-  std::uint16_t a = 0;           // operand: constant, slot, attribute, aggregate, function, jump target
-  std::uint16_t b = 0;           // second operand: argument count of kCall
+  std::uint16_t a = 0;  // operand: constant, slot, attribute, aggregate, function, jump target
+  std::uint16_t b = 0;  // second operand: argument count of kCall
 };
 
 // A compiled expression; empty() means "not written" (a missing `when` holds).
@@ -72,28 +91,37 @@ struct PeriodLimit {
 enum class ExpiryMode : std::uint8_t { kNoExpiry, kAfter, kEndOfMonth, kEndOfYear };
 struct ExpiryRule {
   ExpiryMode mode = ExpiryMode::kNoExpiry;
-  CalDuration after;       // kAfter
-  std::int64_t plus = 0;   // kEndOfMonth / kEndOfYear
+  CalDuration after;      // kAfter
+  std::int64_t plus = 0;  // kEndOfMonth / kEndOfYear
 };
 
 // ---- statements -------------------------------------------------------------------------------
 
 enum class StmtOp : std::uint8_t {
-  kPointsAdd, kPointsSub, kPointsMul, kGrowthAdd, kGrowthSub, kGrowthMul,
-  kGrant, kTagAdd, kTagSub, kReverse, kIf,
+  kPointsAdd,
+  kPointsSub,
+  kPointsMul,
+  kGrowthAdd,
+  kGrowthSub,
+  kGrowthMul,
+  kGrant,
+  kTagAdd,
+  kTagSub,
+  kReverse,
+  kIf,
 };
 
 struct PlanStmt {
   StmtOp op = StmtOp::kPointsAdd;
-  CompiledExpr value;                   // amount / tag / reverse value / if condition
-  std::optional<ExpiryRule> expire;     // kPointsAdd override
-  std::optional<CalDuration> pending;   // kPointsAdd override
-  int target = -1;                      // kGrant: privilege; kReverse: event type
-  int field = -1;                       // kReverse: field slot of the target event type
-  std::int64_t count = 1;               // kGrant: uses
-  std::optional<CalDuration> valid;     // kGrant
-  std::vector<PlanStmt> then_body;      // kIf
-  std::vector<PlanStmt> else_body;      // kIf
+  CompiledExpr value;                  // amount / tag / reverse value / if condition
+  std::optional<ExpiryRule> expire;    // kPointsAdd override
+  std::optional<CalDuration> pending;  // kPointsAdd override
+  int target = -1;                     // kGrant: privilege; kReverse: event type
+  int field = -1;                      // kReverse: field slot of the target event type
+  std::int64_t count = 1;              // kGrant: uses
+  std::optional<CalDuration> valid;    // kGrant
+  std::vector<PlanStmt> then_body;     // kIf
+  std::vector<PlanStmt> else_body;     // kIf
 };
 
 // ---- declarations -----------------------------------------------------------------------------
@@ -104,7 +132,14 @@ struct PlanField {
 };
 
 // Event types: the declared ones first, then the pseudo-events in this order.
-enum PseudoEvent : int { kJoin = 0, kLevelUp, kLevelDown, kTaskDone, kRewardRedeemed, kPseudoCount };
+enum PseudoEvent : int {
+  kJoin = 0,
+  kLevelUp,
+  kLevelDown,
+  kTaskDone,
+  kRewardRedeemed,
+  kPseudoCount
+};
 
 struct PlanEvent {
   std::string name;
@@ -152,10 +187,10 @@ struct PlanTask {
   int event = -1;
   CompiledExpr when;
   GoalMode goal = GoalMode::kNone;
-  std::int64_t count = 1;            // kCount N; kStreak N days
-  CompiledExpr sum;                  // kSum
-  Decimal reaches;                   // kSum target
-  std::optional<CalDuration> within; // kCount / kSum window
+  std::int64_t count = 1;             // kCount N; kStreak N days
+  CompiledExpr sum;                   // kSum
+  Decimal reaches;                    // kSum target
+  std::optional<CalDuration> within;  // kCount / kSum window
   RepeatMode repeat = RepeatMode::kOnce;
   std::vector<PlanStmt> body;
 };
@@ -165,10 +200,10 @@ enum class ScheduleMode : std::uint8_t { kAlways, kMonthDay, kWeekday, kDailyHou
 struct PlanCampaign {
   std::string id;
   std::string name;
-  int event = -1;                    // -1: every declared event type
+  int event = -1;  // -1: every declared event type
   ScheduleMode schedule = ScheduleMode::kAlways;
-  int month_day = 0;                 // kMonthDay
-  int weekday = 0;                   // kWeekday: 0 = Monday
+  int month_day = 0;                   // kMonthDay
+  int weekday = 0;                     // kWeekday: 0 = Monday
   int from_minute = 0, to_minute = 0;  // kDailyHours: [from, to) wrapping past midnight
   std::optional<LocalDate> during_from, during_to;
   CompiledExpr for_;
@@ -181,7 +216,7 @@ struct PlanCampaign {
 struct PlanPrivilege {
   std::string id;
   std::string name;
-  CompiledExpr for_;                  // empty: no `for` (only granted uses)
+  CompiledExpr for_;  // empty: no `for` (only granted uses)
   std::optional<PeriodLimit> quota;
 };
 
@@ -200,21 +235,21 @@ enum class AggregateKind : std::uint8_t { kCount, kSum, kLast, kFirst };
 struct PlanAggregate {
   AggregateKind kind = AggregateKind::kCount;
   int event = -1;
-  int field = -1;                    // kSum: the summed field slot
-  CompiledExpr where;                // kCount: filter, evaluated on the counted event
+  int field = -1;      // kSum: the summed field slot
+  CompiledExpr where;  // kCount: filter, evaluated on the counted event
   std::optional<CalDuration> within;
 };
 
 struct Plan {
   std::string program_id;
   std::string program_name;
-  std::string version;               // "<id>@<hash8>": names the program text that made it
+  std::string version;  // "<id>@<hash8>": names the program text that made it
   Zone zone;
   std::string currency;
 
-  std::vector<PlanEvent> events;     // declared, then kPseudoCount pseudo-events
+  std::vector<PlanEvent> events;  // declared, then kPseudoCount pseudo-events
   int declared_events = 0;
-  std::vector<PlanField> attributes; // member attributes
+  std::vector<PlanField> attributes;  // member attributes
   std::vector<Value> constants;
 
   // points
@@ -225,7 +260,7 @@ struct Plan {
 
   // growth and levels
   std::optional<CalDuration> growth_window;
-  std::vector<PlanLevel> levels;     // at least one (an implicit "base" level when none declared)
+  std::vector<PlanLevel> levels;  // at least one (an implicit "base" level when none declared)
   std::vector<std::string> level_attribute_names;
   std::vector<std::vector<Value>> level_attributes;  // [level][attribute], inheritance resolved
   std::optional<CalDuration> review_every;
@@ -240,8 +275,8 @@ struct Plan {
   std::vector<PlanAggregate> aggregates;
   std::vector<std::string> segments;  // names (segments are inlined where used)
 
-  bool has_pending = false;          // some award can be pending (`pending` anywhere)
-  bool may_fail = false;             // some expression divides: keep a backup before applying
+  bool has_pending = false;  // some award can be pending (`pending` anywhere)
+  bool may_fail = false;     // some expression divides: keep a backup before applying
 
   int event_index(std::string_view name) const;
   int reward_index(std::string_view name) const;

@@ -1,10 +1,10 @@
 // The planner: resolves names to indices, lowers AST expressions and statements into the Plan.
 #include "engine/plan/planner.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <map>
+
+#include <fmt/format.h>
 
 #include "dsl/printer.hpp"
 
@@ -51,16 +51,26 @@ int Plan::task_index(std::string_view name) const {
 
 const char* field_type_name(FieldType t) {
   switch (t) {
-    case FieldType::kInt: return "int";
-    case FieldType::kDecimal: return "decimal";
-    case FieldType::kMoney: return "money";
-    case FieldType::kBool: return "bool";
-    case FieldType::kString: return "string";
-    case FieldType::kDate: return "date";
-    case FieldType::kTime: return "time";
-    case FieldType::kDuration: return "duration";
-    case FieldType::kStringSet: return "set<string>";
-    case FieldType::kLevel: return "level";
+    case FieldType::kInt:
+      return "int";
+    case FieldType::kDecimal:
+      return "decimal";
+    case FieldType::kMoney:
+      return "money";
+    case FieldType::kBool:
+      return "bool";
+    case FieldType::kString:
+      return "string";
+    case FieldType::kDate:
+      return "date";
+    case FieldType::kTime:
+      return "time";
+    case FieldType::kDuration:
+      return "duration";
+    case FieldType::kStringSet:
+      return "set<string>";
+    case FieldType::kLevel:
+      return "level";
   }
   return "string";
 }
@@ -82,11 +92,16 @@ std::optional<FieldType> parse_type(std::string_view t) {
 
 CalendarUnit to_unit(ast::Unit u) {
   switch (u) {
-    case ast::Unit::kHour: return CalendarUnit::kHour;
-    case ast::Unit::kDay: return CalendarUnit::kDay;
-    case ast::Unit::kWeek: return CalendarUnit::kWeek;
-    case ast::Unit::kMonth: return CalendarUnit::kMonth;
-    case ast::Unit::kYear: return CalendarUnit::kYear;
+    case ast::Unit::kHour:
+      return CalendarUnit::kHour;
+    case ast::Unit::kDay:
+      return CalendarUnit::kDay;
+    case ast::Unit::kWeek:
+      return CalendarUnit::kWeek;
+    case ast::Unit::kMonth:
+      return CalendarUnit::kMonth;
+    case ast::Unit::kYear:
+      return CalendarUnit::kYear;
   }
   return CalendarUnit::kDay;
 }
@@ -96,11 +111,21 @@ CalDuration to_dur(const ast::Duration& d) { return {d.count, to_unit(d.unit)}; 
 PeriodLimit to_limit(const ast::PerPeriod& p) {
   PeriodKind k = PeriodKind::kDay;
   switch (p.period) {
-    case ast::Period::kDay: k = PeriodKind::kDay; break;
-    case ast::Period::kWeek: k = PeriodKind::kWeek; break;
-    case ast::Period::kMonth: k = PeriodKind::kMonth; break;
-    case ast::Period::kYear: k = PeriodKind::kYear; break;
-    case ast::Period::kMember: k = PeriodKind::kMember; break;
+    case ast::Period::kDay:
+      k = PeriodKind::kDay;
+      break;
+    case ast::Period::kWeek:
+      k = PeriodKind::kWeek;
+      break;
+    case ast::Period::kMonth:
+      k = PeriodKind::kMonth;
+      break;
+    case ast::Period::kYear:
+      k = PeriodKind::kYear;
+      break;
+    case ast::Period::kMember:
+      k = PeriodKind::kMember;
+      break;
   }
   return {p.amount, k};
 }
@@ -108,7 +133,9 @@ PeriodLimit to_limit(const ast::PerPeriod& p) {
 ExpiryRule to_expiry(const ast::Expiry& e) {
   ExpiryRule r;
   switch (e.kind) {
-    case ast::ExpiryKind::kNever: r.mode = ExpiryMode::kNoExpiry; break;
+    case ast::ExpiryKind::kNever:
+      r.mode = ExpiryMode::kNoExpiry;
+      break;
     case ast::ExpiryKind::kAfter:
       r.mode = ExpiryMode::kAfter;
       r.after = to_dur(e.after);
@@ -131,7 +158,7 @@ Error at(const ast::Loc& loc, const std::string& what) {
 
 // Where an expression is evaluated: which event's fields `event.X` names, and what `level` means.
 struct Scope {
-  int event = -1;          // event type whose fields are visible (-1: none)
+  int event = -1;              // event type whose fields are visible (-1: none)
   bool level_is_from = false;  // a rule on level_up/level_down: `level` is event.from
 };
 
@@ -181,11 +208,16 @@ Result<CompiledExpr> Planner::lower(const ast::Expr& e, const Scope& scope) {
 Result<int> Planner::aggregate(const ast::Expr& e, const Scope& scope) {
   (void)scope;
   PlanAggregate a;
-  if (e.text == "count") a.kind = AggregateKind::kCount;
-  else if (e.text == "sum") a.kind = AggregateKind::kSum;
-  else if (e.text == "last") a.kind = AggregateKind::kLast;
-  else if (e.text == "first") a.kind = AggregateKind::kFirst;
-  else return at(e.loc, fmt::format("unknown aggregate `{}`", e.text));
+  if (e.text == "count")
+    a.kind = AggregateKind::kCount;
+  else if (e.text == "sum")
+    a.kind = AggregateKind::kSum;
+  else if (e.text == "last")
+    a.kind = AggregateKind::kLast;
+  else if (e.text == "first")
+    a.kind = AggregateKind::kFirst;
+  else
+    return at(e.loc, fmt::format("unknown aggregate `{}`", e.text));
   if (e.path.empty()) return at(e.loc, "an aggregate names an event type");
   a.event = plan_.event_index(e.path[0]);
   if (a.event < 0) return at(e.loc, fmt::format("unknown event type `{}`", e.path[0]));
@@ -205,9 +237,9 @@ Result<int> Planner::aggregate(const ast::Expr& e, const Scope& scope) {
   // One aggregate per distinct (kind, event, field, where, window): the state holds each once.
   for (std::size_t i = 0; i < plan_.aggregates.size(); ++i) {
     const auto& b = plan_.aggregates[i];
-    bool same_window = (!a.within && !b.within) ||
-                       (a.within && b.within && a.within->count == b.within->count &&
-                        a.within->unit == b.within->unit);
+    bool same_window =
+        (!a.within && !b.within) || (a.within && b.within && a.within->count == b.within->count &&
+                                     a.within->unit == b.within->unit);
     if (b.kind == a.kind && b.event == a.event && b.field == a.field &&
         b.where.text == a.where.text && same_window) {
       return static_cast<int>(i);
@@ -219,7 +251,8 @@ Result<int> Planner::aggregate(const ast::Expr& e, const Scope& scope) {
   return idx;
 }
 
-Result<void> Planner::emit(const ast::Expr& e, const Scope& scope, std::vector<Op>& ops, int depth) {
+Result<void> Planner::emit(const ast::Expr& e, const Scope& scope, std::vector<Op>& ops,
+                           int depth) {
   if (depth > 256) return at(e.loc, "expression nested too deeply");
   auto push = [&](OpCode c, std::uint16_t a = 0, std::uint16_t b = 0) { ops.push_back({c, a, b}); };
   switch (e.kind) {
@@ -229,9 +262,15 @@ Result<void> Planner::emit(const ast::Expr& e, const Scope& scope, std::vector<O
       push(OpCode::kConst, add_const(Value::number(*d)));
       return ok();
     }
-    case ast::ExprKind::kString: push(OpCode::kConst, add_const(Value::string(e.text))); return ok();
-    case ast::ExprKind::kBool: push(OpCode::kConst, add_const(Value::boolean(e.text == "true"))); return ok();
-    case ast::ExprKind::kNone: push(OpCode::kConst, add_const(Value::none())); return ok();
+    case ast::ExprKind::kString:
+      push(OpCode::kConst, add_const(Value::string(e.text)));
+      return ok();
+    case ast::ExprKind::kBool:
+      push(OpCode::kConst, add_const(Value::boolean(e.text == "true")));
+      return ok();
+    case ast::ExprKind::kNone:
+      push(OpCode::kConst, add_const(Value::none()));
+      return ok();
     case ast::ExprKind::kDate: {
       auto d = parse_date(e.text);
       if (!d) return at(e.loc, fmt::format("`{}` is not a date", e.text));
@@ -255,9 +294,9 @@ Result<void> Planner::emit(const ast::Expr& e, const Scope& scope, std::vector<O
       Value v;
       v.kind = Value::Kind::kDuration;
       CalDuration d = to_dur(e.duration);
-      std::int64_t per = d.unit == CalendarUnit::kHour  ? kMsPerHour
-                         : d.unit == CalendarUnit::kDay ? kMsPerDay
-                         : d.unit == CalendarUnit::kWeek ? 7 * kMsPerDay
+      std::int64_t per = d.unit == CalendarUnit::kHour    ? kMsPerHour
+                         : d.unit == CalendarUnit::kDay   ? kMsPerDay
+                         : d.unit == CalendarUnit::kWeek  ? 7 * kMsPerDay
                          : d.unit == CalendarUnit::kMonth ? 30 * kMsPerDay
                                                           : 365 * kMsPerDay;
       v.i = d.count * per;
@@ -270,9 +309,18 @@ Result<void> Planner::emit(const ast::Expr& e, const Scope& scope, std::vector<O
       const std::string& head = path[0];
       if (head == "event" && path.size() == 2) {
         const std::string& f = path[1];
-        if (f == "id") { push(OpCode::kEventId); return ok(); }
-        if (f == "member") { push(OpCode::kMember); return ok(); }
-        if (f == "time") { push(OpCode::kNow); return ok(); }
+        if (f == "id") {
+          push(OpCode::kEventId);
+          return ok();
+        }
+        if (f == "member") {
+          push(OpCode::kMember);
+          return ok();
+        }
+        if (f == "time") {
+          push(OpCode::kNow);
+          return ok();
+        }
         if (scope.event < 0) return at(e.loc, "`event` is not available here");
         const auto& fields = plan_.events[static_cast<std::size_t>(scope.event)].fields;
         for (std::size_t i = 0; i < fields.size(); ++i) {
@@ -284,10 +332,15 @@ Result<void> Planner::emit(const ast::Expr& e, const Scope& scope, std::vector<O
         return at(e.loc, fmt::format("event `{}` has no field `{}`",
                                      plan_.events[static_cast<std::size_t>(scope.event)].name, f));
       }
-      if (head == "now" && path.size() == 1) { push(OpCode::kNow); return ok(); }
+      if (head == "now" && path.size() == 1) {
+        push(OpCode::kNow);
+        return ok();
+      }
       if (head == "level" && path.size() <= 2) {
-        if (scope.level_is_from) push(OpCode::kField, 0);
-        else push(OpCode::kLevel);
+        if (scope.level_is_from)
+          push(OpCode::kField, 0);
+        else
+          push(OpCode::kLevel);
         if (path.size() == 2) {
           auto& names = plan_.level_attribute_names;
           auto it = std::find(names.begin(), names.end(), path[1]);
@@ -299,8 +352,14 @@ Result<void> Planner::emit(const ast::Expr& e, const Scope& scope, std::vector<O
       if (head == "member" && path.size() == 2) {
         // `member.tags` is the set `tag +=` / `tag -=` change, declared in `member { }` or not
         // (§4.6, §4.11; the §4 example declares it): never a separate attribute slot.
-        if (path[1] == "tags") { push(OpCode::kTags); return ok(); }
-        if (path[1] == "id") { push(OpCode::kMember); return ok(); }
+        if (path[1] == "tags") {
+          push(OpCode::kTags);
+          return ok();
+        }
+        if (path[1] == "id") {
+          push(OpCode::kMember);
+          return ok();
+        }
         int a = plan_.attribute_index(path[1]);
         if (a < 0) return at(e.loc, fmt::format("unknown member attribute `{}`", path[1]));
         push(OpCode::kAttr, static_cast<std::uint16_t>(a));
@@ -328,15 +387,17 @@ Result<void> Planner::emit(const ast::Expr& e, const Scope& scope, std::vector<O
     }
     case ast::ExprKind::kCall: {
       static const std::pair<const char*, Function> kFns[] = {
-          {"floor", Function::kFloor}, {"ceil", Function::kCeil},   {"round", Function::kRound},
-          {"min", Function::kMin},     {"max", Function::kMax},     {"abs", Function::kAbs},
-          {"year", Function::kYear},   {"month", Function::kMonth}, {"day", Function::kDay},
-          {"weekday", Function::kWeekday}, {"hour", Function::kHour},
-          {"days_since", Function::kDaysSince}};
+          {"floor", Function::kFloor}, {"ceil", Function::kCeil},
+          {"round", Function::kRound}, {"min", Function::kMin},
+          {"max", Function::kMax},     {"abs", Function::kAbs},
+          {"year", Function::kYear},   {"month", Function::kMonth},
+          {"day", Function::kDay},     {"weekday", Function::kWeekday},
+          {"hour", Function::kHour},   {"days_since", Function::kDaysSince}};
       for (const auto& [name, fn] : kFns) {
         if (e.text == name) {
           for (const auto& a : e.args) MERIT_RETURN_IF_ERROR(emit(a, scope, ops, depth + 1));
-          push(OpCode::kCall, static_cast<std::uint16_t>(fn), static_cast<std::uint16_t>(e.args.size()));
+          push(OpCode::kCall, static_cast<std::uint16_t>(fn),
+               static_cast<std::uint16_t>(e.args.size()));
           return ok();
         }
       }
@@ -385,21 +446,44 @@ Result<void> Planner::emit(const ast::Expr& e, const Scope& scope, std::vector<O
 Result<PlanStmt> Planner::lower_stmt(const ast::Stmt& s, const Scope& scope) {
   PlanStmt out;
   switch (s.kind) {
-    case ast::StmtKind::kPointsAdd: out.op = StmtOp::kPointsAdd; break;
-    case ast::StmtKind::kPointsSub: out.op = StmtOp::kPointsSub; break;
-    case ast::StmtKind::kPointsMul: out.op = StmtOp::kPointsMul; break;
-    case ast::StmtKind::kGrowthAdd: out.op = StmtOp::kGrowthAdd; break;
-    case ast::StmtKind::kGrowthSub: out.op = StmtOp::kGrowthSub; break;
-    case ast::StmtKind::kGrowthMul: out.op = StmtOp::kGrowthMul; break;
-    case ast::StmtKind::kGrant: out.op = StmtOp::kGrant; break;
-    case ast::StmtKind::kTagAdd: out.op = StmtOp::kTagAdd; break;
-    case ast::StmtKind::kTagSub: out.op = StmtOp::kTagSub; break;
-    case ast::StmtKind::kReverse: out.op = StmtOp::kReverse; break;
-    case ast::StmtKind::kIf: out.op = StmtOp::kIf; break;
+    case ast::StmtKind::kPointsAdd:
+      out.op = StmtOp::kPointsAdd;
+      break;
+    case ast::StmtKind::kPointsSub:
+      out.op = StmtOp::kPointsSub;
+      break;
+    case ast::StmtKind::kPointsMul:
+      out.op = StmtOp::kPointsMul;
+      break;
+    case ast::StmtKind::kGrowthAdd:
+      out.op = StmtOp::kGrowthAdd;
+      break;
+    case ast::StmtKind::kGrowthSub:
+      out.op = StmtOp::kGrowthSub;
+      break;
+    case ast::StmtKind::kGrowthMul:
+      out.op = StmtOp::kGrowthMul;
+      break;
+    case ast::StmtKind::kGrant:
+      out.op = StmtOp::kGrant;
+      break;
+    case ast::StmtKind::kTagAdd:
+      out.op = StmtOp::kTagAdd;
+      break;
+    case ast::StmtKind::kTagSub:
+      out.op = StmtOp::kTagSub;
+      break;
+    case ast::StmtKind::kReverse:
+      out.op = StmtOp::kReverse;
+      break;
+    case ast::StmtKind::kIf:
+      out.op = StmtOp::kIf;
+      break;
   }
   if (s.kind == ast::StmtKind::kGrant) {
     out.target = plan_.privilege_index(s.target.name);
-    if (out.target < 0) return at(s.target.loc, fmt::format("unknown privilege `{}`", s.target.name));
+    if (out.target < 0)
+      return at(s.target.loc, fmt::format("unknown privilege `{}`", s.target.name));
     out.count = s.count.value_or(1);
     if (s.valid) out.valid = to_dur(*s.valid);
     return out;
@@ -413,10 +497,11 @@ Result<PlanStmt> Planner::lower_stmt(const ast::Stmt& s, const Scope& scope) {
     for (std::size_t i = 0; i < ev.fields.size(); ++i) {
       if (ev.fields[i].name == s.field.name) out.field = static_cast<int>(i);
     }
-    if (out.field < 0) return at(s.field.loc, fmt::format("event `{}` has no field `{}`", ev.name, s.field.name));
+    if (out.field < 0)
+      return at(s.field.loc, fmt::format("event `{}` has no field `{}`", ev.name, s.field.name));
     if (ev.reverse_field >= 0 && ev.reverse_field != out.field) {
-      return at(s.field.loc, fmt::format("events `{}` are reversed by two different fields; use one",
-                                         ev.name));
+      return at(s.field.loc,
+                fmt::format("events `{}` are reversed by two different fields; use one", ev.name));
     }
     ev.reverse_field = out.field;
   }
@@ -511,7 +596,8 @@ Result<void> Planner::declare() {
     for (const auto& l : lv.levels) {
       for (const auto& a : l.attributes) {
         auto& names = plan_.level_attribute_names;
-        auto idx = static_cast<std::size_t>(std::find(names.begin(), names.end(), a.name.name) - names.begin());
+        auto idx = static_cast<std::size_t>(std::find(names.begin(), names.end(), a.name.name) -
+                                            names.begin());
         if (a.value.kind == ast::ExprKind::kNumber) {
           auto d = Decimal::parse(a.value.text, a.value.percent);
           if (!d) return at(a.loc, fmt::format("`{}` is not an exact number", a.value.text));
@@ -525,8 +611,10 @@ Result<void> Planner::declare() {
       plan_.level_attributes.push_back(current);
     }
     if (lv.review) {
-      if (lv.review->kind == ast::ReviewKind::kYearly) plan_.review_every = CalDuration{1, CalendarUnit::kYear};
-      else plan_.review_every = to_dur(lv.review->every);
+      if (lv.review->kind == ast::ReviewKind::kYearly)
+        plan_.review_every = CalDuration{1, CalendarUnit::kYear};
+      else
+        plan_.review_every = to_dur(lv.review->every);
     }
     if (lv.downgrade == ast::Downgrade::kQualified) plan_.downgrade = DowngradeMode::kQualified;
   } else {
@@ -583,9 +671,12 @@ Result<void> Planner::run() {
     pr.name = r.name.value_or("");
     MERIT_ASSIGN_OR_RETURN(pr.event, event_of(r.on));
     Scope sc = scope_of(pr.event);
-    if (r.when) { MERIT_ASSIGN_OR_RETURN(pr.when, lower(*r.when, sc)); }
+    if (r.when) {
+      MERIT_ASSIGN_OR_RETURN(pr.when, lower(*r.when, sc));
+    }
     MERIT_ASSIGN_OR_RETURN(pr.body, lower_body(r.body, sc));
-    plan_.events[static_cast<std::size_t>(pr.event)].rules.push_back(static_cast<int>(plan_.rules.size()));
+    plan_.events[static_cast<std::size_t>(pr.event)].rules.push_back(
+        static_cast<int>(plan_.rules.size()));
     plan_.rules.push_back(std::move(pr));
   }
 
@@ -593,7 +684,9 @@ Result<void> Planner::run() {
     PlanPackage pp;
     pp.id = pk.id.name;
     pp.name = pk.name.value_or("");
-    if (pk.for_) { MERIT_ASSIGN_OR_RETURN(pp.for_, lower(*pk.for_, Scope{})); }
+    if (pk.for_) {
+      MERIT_ASSIGN_OR_RETURN(pp.for_, lower(*pk.for_, Scope{}));
+    }
     if (pk.available_after_join) pp.after_join = to_dur(*pk.available_after_join);
     if (pk.during) {
       MERIT_ASSIGN_OR_RETURN(pp.during_from, date(pk.during->from, pk.during->loc));
@@ -614,11 +707,22 @@ Result<void> Planner::run() {
     }
     MERIT_ASSIGN_OR_RETURN(pt.event, event_of(t.on));
     Scope sc = scope_of(pt.event);
-    if (t.when) { MERIT_ASSIGN_OR_RETURN(pt.when, lower(*t.when, sc)); }
+    if (t.when) {
+      MERIT_ASSIGN_OR_RETURN(pt.when, lower(*t.when, sc));
+    }
     switch (t.goal.kind) {
-      case ast::GoalKind::kNone: pt.goal = GoalMode::kNone; pt.count = 1; break;
-      case ast::GoalKind::kCount: pt.goal = GoalMode::kCount; pt.count = t.goal.count; break;
-      case ast::GoalKind::kStreak: pt.goal = GoalMode::kStreak; pt.count = t.goal.count; break;
+      case ast::GoalKind::kNone:
+        pt.goal = GoalMode::kNone;
+        pt.count = 1;
+        break;
+      case ast::GoalKind::kCount:
+        pt.goal = GoalMode::kCount;
+        pt.count = t.goal.count;
+        break;
+      case ast::GoalKind::kStreak:
+        pt.goal = GoalMode::kStreak;
+        pt.count = t.goal.count;
+        break;
       case ast::GoalKind::kSum: {
         pt.goal = GoalMode::kSum;
         MERIT_ASSIGN_OR_RETURN(pt.sum, lower(t.goal.sum, sc));
@@ -630,12 +734,24 @@ Result<void> Planner::run() {
     }
     if (t.goal.within) pt.within = to_dur(*t.goal.within);
     switch (t.repeat.value_or(ast::RepeatKind::kOnce)) {
-      case ast::RepeatKind::kOnce: pt.repeat = RepeatMode::kOnce; break;
-      case ast::RepeatKind::kAlways: pt.repeat = RepeatMode::kAlways; break;
-      case ast::RepeatKind::kDaily: pt.repeat = RepeatMode::kDaily; break;
-      case ast::RepeatKind::kWeekly: pt.repeat = RepeatMode::kWeekly; break;
-      case ast::RepeatKind::kMonthly: pt.repeat = RepeatMode::kMonthly; break;
-      case ast::RepeatKind::kYearly: pt.repeat = RepeatMode::kYearly; break;
+      case ast::RepeatKind::kOnce:
+        pt.repeat = RepeatMode::kOnce;
+        break;
+      case ast::RepeatKind::kAlways:
+        pt.repeat = RepeatMode::kAlways;
+        break;
+      case ast::RepeatKind::kDaily:
+        pt.repeat = RepeatMode::kDaily;
+        break;
+      case ast::RepeatKind::kWeekly:
+        pt.repeat = RepeatMode::kWeekly;
+        break;
+      case ast::RepeatKind::kMonthly:
+        pt.repeat = RepeatMode::kMonthly;
+        break;
+      case ast::RepeatKind::kYearly:
+        pt.repeat = RepeatMode::kYearly;
+        break;
     }
     MERIT_ASSIGN_OR_RETURN(pt.body, lower_body(t.body, sc));
     plan_.events[static_cast<std::size_t>(pt.event)].tasks.push_back(static_cast<int>(i));
@@ -678,7 +794,9 @@ Result<void> Planner::run() {
       MERIT_ASSIGN_OR_RETURN(pc.during_from, date(c.during->from, c.during->loc));
       MERIT_ASSIGN_OR_RETURN(pc.during_to, date(c.during->to, c.during->loc));
     }
-    if (c.for_) { MERIT_ASSIGN_OR_RETURN(pc.for_, lower(*c.for_, sc)); }
+    if (c.for_) {
+      MERIT_ASSIGN_OR_RETURN(pc.for_, lower(*c.for_, sc));
+    }
     pc.budget = c.budget;
     for (const auto& s : c.body) {
       if (s.kind == ast::StmtKind::kPointsMul) {
@@ -713,7 +831,8 @@ Result<void> Planner::run() {
     if (p_.rewards[i].for_) {
       MERIT_ASSIGN_OR_RETURN(plan_.rewards[i].for_, lower(*p_.rewards[i].for_, Scope{}));
     }
-    MERIT_ASSIGN_OR_RETURN(plan_.rewards[i].body, lower_body(p_.rewards[i].body, Scope{redeemed, false}));
+    MERIT_ASSIGN_OR_RETURN(plan_.rewards[i].body,
+                           lower_body(p_.rewards[i].body, Scope{redeemed, false}));
   }
   return ok();
 }

@@ -2,12 +2,12 @@
 // as JSON with every edge naming a node.
 #include "codec/graph_json.hpp"
 
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
 #include <memory>
 #include <set>
 #include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "dsl/parse.hpp"
 #include "dsl/source.hpp"
@@ -39,7 +39,8 @@ rule back on refund { reverse purchase where order_id == event.order_id }
 TEST(GraphJson, SmallProgram) {
   auto plan = plan_of(kSmall);
   ASSERT_NE(plan, nullptr);
-  EXPECT_EQ(graph_json(engine::build_graph(*plan)), R"json({"program":{"id":"t","name":"测试","version":"t@test"},
+  EXPECT_EQ(graph_json(engine::build_graph(*plan)),
+            R"json({"program":{"id":"t","name":"测试","version":"t@test"},
 "nodes":[
 {"id":"event:purchase","kind":"event","label":"purchase","details":["amount, order_id"]},
 {"id":"event:refund","kind":"event","label":"refund","details":["order_id"]},

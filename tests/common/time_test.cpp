@@ -72,7 +72,8 @@ TEST(Time, WallClockInADaylightSavingGapMapsToTheEndOfTheGap) {
 TEST(Time, TransitionTableAgreesWithLocalArithmeticAcrossZones) {
   // Round trip: every instant's local day and minute map back to a wall-clock time whose instant,
   // outside repeated hours, is the same instant.
-  for (const char* name : {"Asia/Shanghai", "Europe/London", "America/Sao_Paulo", "Australia/Lord_Howe"}) {
+  for (const char* name :
+       {"Asia/Shanghai", "Europe/London", "America/Sao_Paulo", "Australia/Lord_Howe"}) {
     auto z = *Zone::find(name);
     for (std::int64_t t = 1'600'000'000'000; t < 1'900'000'000'000; t += 7'777'777'777) {
       Instant i{t};

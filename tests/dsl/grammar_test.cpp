@@ -1,12 +1,13 @@
 // The .merit grammar: every construct of LANGUAGE.md §2-§4 parses into the expected AST, the shared
 // conformance programs and the §4 example parse, comments are kept, positions are right.
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <filesystem>
 #include <string>
 
+#include <gtest/gtest.h>
+
 #include "dsl/parse.hpp"
+
 #include "tests/testing/test_util.hpp"
 
 namespace merit::dsl {
@@ -33,8 +34,8 @@ std::string with_header(const std::string& body) {
 
 ast::Expr expr_ok(const std::string& text) {
   ExprOutput out = parse_expression(Source("e", text));
-  EXPECT_TRUE(out.value.has_value()) << text << ": "
-                                     << (out.diagnostics.empty() ? "" : out.diagnostics[0].message);
+  EXPECT_TRUE(out.value.has_value())
+      << text << ": " << (out.diagnostics.empty() ? "" : out.diagnostics[0].message);
   return out.value.value_or(ast::Expr{});
 }
 
@@ -47,29 +48,41 @@ std::string sexpr(const ast::Expr& e) {
     return p;
   };
   switch (e.kind) {
-    case ExprKind::kNumber: return e.text + (e.percent ? "%" : "");
-    case ExprKind::kString: return "\"" + e.text + "\"";
-    case ExprKind::kBool: return e.text;
-    case ExprKind::kNone: return "none";
-    case ExprKind::kDate: return "date:" + e.text;
-    case ExprKind::kDateTime: return "datetime:" + e.text;
-    case ExprKind::kTimeOfDay: return "time:" + e.text;
+    case ExprKind::kNumber:
+      return e.text + (e.percent ? "%" : "");
+    case ExprKind::kString:
+      return "\"" + e.text + "\"";
+    case ExprKind::kBool:
+      return e.text;
+    case ExprKind::kNone:
+      return "none";
+    case ExprKind::kDate:
+      return "date:" + e.text;
+    case ExprKind::kDateTime:
+      return "datetime:" + e.text;
+    case ExprKind::kTimeOfDay:
+      return "time:" + e.text;
     case ExprKind::kDuration:
       return "dur:" + std::to_string(e.duration.count) + "u" +
              std::to_string(static_cast<int>(e.duration.unit));
-    case ExprKind::kPath: return join_path();
+    case ExprKind::kPath:
+      return join_path();
     case ExprKind::kCall:
     case ExprKind::kAggregate: {
       out = e.text + "(" + (e.kind == ExprKind::kAggregate ? join_path() : "");
       for (std::size_t i = 0; i < e.args.size(); ++i) {
-        out += (i || e.kind == ExprKind::kAggregate ? (e.kind == ExprKind::kAggregate ? " where " : ", ") : "") +
+        out += (i || e.kind == ExprKind::kAggregate
+                    ? (e.kind == ExprKind::kAggregate ? " where " : ", ")
+                    : "") +
                sexpr(e.args[i]);
       }
       if (e.within) out += " within " + std::to_string(e.within->count);
       return out + ")";
     }
-    case ExprKind::kUnary: return "(" + e.text + " " + sexpr(e.args[0]) + ")";
-    case ExprKind::kBinary: return "(" + sexpr(e.args[0]) + " " + e.text + " " + sexpr(e.args[1]) + ")";
+    case ExprKind::kUnary:
+      return "(" + e.text + " " + sexpr(e.args[0]) + ")";
+    case ExprKind::kBinary:
+      return "(" + sexpr(e.args[0]) + " " + e.text + " " + sexpr(e.args[1]) + ")";
   }
   return "?";
 }
@@ -90,12 +103,14 @@ TEST(Conformance, EverySharedProgramParses) {
 }
 
 TEST(Conformance, FirstProgramHasItsPieces) {
-  ParseOutput out = parse_file(testing::shared_dir() + "/conformance/01-purchase-upgrade/program.merit");
+  ParseOutput out =
+      parse_file(testing::shared_dir() + "/conformance/01-purchase-upgrade/program.merit");
   ASSERT_TRUE(out.program.has_value());
   const ast::Program& p = *out.program;
   EXPECT_EQ(p.program.id.name, "basic");
   EXPECT_EQ(p.program.comments,
-            std::vector<std::string>{"Points by level rate, growth qualifies levels, upgrade is immediate."});
+            std::vector<std::string>{
+                "Points by level rate, growth qualifies levels, upgrade is immediate."});
   ASSERT_EQ(p.levels->levels.size(), 2u);
   EXPECT_EQ(p.levels->levels[1].attributes[0].name.name, "rate");
   EXPECT_EQ(p.levels->levels[1].attributes[0].value.text, "2");
@@ -286,7 +301,6 @@ TEST(SpecExample, ParsesWithEveryDeclaration) {
   EXPECT_EQ(p.segments[0].when.args[0].args[0].kind, ExprKind::kAggregate);
 }
 
-
 TEST(Expressions, FollowThePrecedenceLadder) {
   EXPECT_EQ(sexpr(expr_ok("a or b and not c == 1 + 2 * -3")),
             "(a or (b and (not (c == (1 + (2 * (- 3)))))))");
@@ -320,7 +334,8 @@ TEST(Expressions, ReadEveryKindOfLiteral) {
 }
 
 TEST(Expressions, ReadCallsAndAggregates) {
-  EXPECT_EQ(sexpr(expr_ok("max(floor(event.amount / 10), 1)")), "max(floor((event.amount / 10)), 1)");
+  EXPECT_EQ(sexpr(expr_ok("max(floor(event.amount / 10), 1)")),
+            "max(floor((event.amount / 10)), 1)");
   ast::Expr c = expr_ok("count(purchase where event.amount > 5 within 30 days)");
   EXPECT_EQ(c.kind, ExprKind::kAggregate);
   EXPECT_EQ(c.text, "count");
@@ -336,7 +351,8 @@ TEST(Expressions, ReadCallsAndAggregates) {
 }
 
 TEST(Expressions, LetKeywordsBeFieldNames) {
-  EXPECT_EQ(sexpr(expr_ok("event.level + event.count + event.in")), "((event.level + event.count) + event.in)");
+  EXPECT_EQ(sexpr(expr_ok("event.level + event.count + event.in")),
+            "((event.level + event.count) + event.in)");
   EXPECT_EQ(sexpr(expr_ok("count + level")), "(count + level)");
 }
 
@@ -354,13 +370,12 @@ TEST(Points, ReadsEveryClause) {
             ast::ExpiryKind::kNever);
 }
 
-
 TEST(Levels, ReadReviewDowngradeKeepAndAttributes) {
-  ast::Program p = parse_ok(with_header(
-      "levels by growth review every 6 months downgrade qualified {\n"
-      "  level A from 0 { points_rate 1; label \"base\" }\n"
-      "  level B \"Gold\" from 100 keep 80\n"
-      "}"));
+  ast::Program p =
+      parse_ok(with_header("levels by growth review every 6 months downgrade qualified {\n"
+                           "  level A from 0 { points_rate 1; label \"base\" }\n"
+                           "  level B \"Gold\" from 100 keep 80\n"
+                           "}"));
   EXPECT_EQ(p.levels->review->kind, ast::ReviewKind::kEvery);
   EXPECT_EQ(p.levels->review->every.count, 6);
   EXPECT_EQ(p.levels->review->every.unit, ast::Unit::kMonth);
@@ -370,20 +385,22 @@ TEST(Levels, ReadReviewDowngradeKeepAndAttributes) {
   EXPECT_EQ(p.levels->levels[0].attributes[1].value.text, "base");
   EXPECT_EQ(p.levels->levels[1].keep, 80);
   EXPECT_EQ(p.levels->levels[1].name, "Gold");
-  EXPECT_FALSE(parse_ok(with_header("levels by growth { level A from 0 }")).levels->review.has_value());
+  EXPECT_FALSE(
+      parse_ok(with_header("levels by growth { level A from 0 }")).levels->review.has_value());
 }
 
 TEST(Statements, ReadEveryKind) {
-  ast::Program p = parse_ok(with_header(
-      "rule r on purchase {\n"
-      "  points += 5 expire at end of year + 1 pending 7 days\n"
-      "  points -= 1; points *= 2; growth -= 3; growth *= 1.5\n"
-      "  grant free_shipping 3 valid 30 days\n"
-      "  grant vip\n"
-      "  tag += \"vip\"  tag -= \"new\"\n"
-      "  if event.amount > 100 { points += 1 } else if event.amount > 50 { points += 2 } else { growth += 1 }\n"
-      "  if x { }\n"
-      "}"));
+  ast::Program p =
+      parse_ok(with_header("rule r on purchase {\n"
+                           "  points += 5 expire at end of year + 1 pending 7 days\n"
+                           "  points -= 1; points *= 2; growth -= 3; growth *= 1.5\n"
+                           "  grant free_shipping 3 valid 30 days\n"
+                           "  grant vip\n"
+                           "  tag += \"vip\"  tag -= \"new\"\n"
+                           "  if event.amount > 100 { points += 1 } else if event.amount > 50 { "
+                           "points += 2 } else { growth += 1 }\n"
+                           "  if x { }\n"
+                           "}"));
   const auto& b = p.rules[0].body;
   ASSERT_EQ(b.size(), 11u);
   EXPECT_EQ(b[0].kind, StmtKind::kPointsAdd);
@@ -418,7 +435,8 @@ TEST(Statements, ReadEveryKind) {
 
 TEST(Tasks, ReadGoalsAndRepeats) {
   ast::Program p = parse_ok(with_header(
-      "package pk \"P\" for level >= V2 available 7 days after join during 2026-06-01 .. 2026-06-30\n"
+      "package pk \"P\" for level >= V2 available 7 days after join during 2026-06-01 .. "
+      "2026-06-30\n"
       "task a on purchase sum event.amount reaches 1000 within 30 days once { points += 1 }\n"
       "task b \"B\" in pk on signin when true streak 1 day repeat weekly {}\n"
       "task c on purchase repeat yearly {}\n"
@@ -442,11 +460,13 @@ TEST(Tasks, ReadGoalsAndRepeats) {
 }
 
 TEST(Campaigns, ReadEverySchedule) {
-  ast::Program p = parse_ok(with_header(
-      "campaign a \"A\" during 2026-06-01 .. 2026-06-03 { points *= 2 }\n"
-      "campaign b on purchase every friday during 2026-01-01 .. 2026-03-31 for level >= V2 budget 250 points { points += 10 }\n"
-      "campaign c during 2026-01-01 .. 2026-03-31 every day from 22:00 to 02:00 budget 9 { growth *= 2 }\n"
-      "campaign d every month on day 1 {}\n"));
+  ast::Program p =
+      parse_ok(with_header("campaign a \"A\" during 2026-06-01 .. 2026-06-03 { points *= 2 }\n"
+                           "campaign b on purchase every friday during 2026-01-01 .. 2026-03-31 "
+                           "for level >= V2 budget 250 points { points += 10 }\n"
+                           "campaign c during 2026-01-01 .. 2026-03-31 every day from 22:00 to "
+                           "02:00 budget 9 { growth *= 2 }\n"
+                           "campaign d every month on day 1 {}\n"));
   EXPECT_FALSE(p.campaigns[0].on.has_value());
   EXPECT_FALSE(p.campaigns[0].every.has_value());
   EXPECT_EQ(p.campaigns[0].during->to, "2026-06-03");
@@ -464,12 +484,13 @@ TEST(Campaigns, ReadEverySchedule) {
 }
 
 TEST(Rewards, ReadCostStockLimitAndBody) {
-  ast::Program p = parse_ok(with_header(
-      "reward r \"R\" cost 300 points stock 5 limit 2 per member for level >= V2 { grant free_shipping 3 }\n"
-      "reward s cost 1 points\n"
-      "privilege free_shipping\n"
-      "card plus \"PLUS会员\" lasts 1 year { grant free_shipping 4 }\n"
-      "segment vip when \"vip\" in member.tags\n"));
+  ast::Program p =
+      parse_ok(with_header("reward r \"R\" cost 300 points stock 5 limit 2 per member for level >= "
+                           "V2 { grant free_shipping 3 }\n"
+                           "reward s cost 1 points\n"
+                           "privilege free_shipping\n"
+                           "card plus \"PLUS会员\" lasts 1 year { grant free_shipping 4 }\n"
+                           "segment vip when \"vip\" in member.tags\n"));
   EXPECT_EQ(p.rewards[0].limit->period, ast::Period::kMember);
   EXPECT_EQ(p.rewards[0].limit->amount, 2);
   EXPECT_EQ(p.rewards[0].stock, 5);
@@ -561,7 +582,8 @@ TEST(Fragments, ParseEveryClauseOfTheYamlTwin) {
   EXPECT_EQ(parse_per_period_clause(src("1 per member")).value->period, ast::Period::kMember);
   EXPECT_EQ(parse_duration_clause(src("7 days")).value->count, 7);
   EXPECT_EQ(parse_goal_clause(src("count 3 within 30 days")).value->within->count, 30);
-  EXPECT_EQ(parse_goal_clause(src("sum event.amount reaches 1000")).value->kind, ast::GoalKind::kSum);
+  EXPECT_EQ(parse_goal_clause(src("sum event.amount reaches 1000")).value->kind,
+            ast::GoalKind::kSum);
   EXPECT_EQ(parse_goal_clause(src("streak 7 days")).value->count, 7);
   EXPECT_EQ(parse_repeat_clause(src("always")).value, ast::RepeatKind::kAlways);
   EXPECT_EQ(parse_repeat_clause(src("monthly")).value, ast::RepeatKind::kMonthly);
@@ -578,7 +600,8 @@ TEST(Fragments, ParseEveryClauseOfTheYamlTwin) {
 
   auto bad = parse_per_period_clause(src("5000 per fortnight"));
   ASSERT_EQ(bad.diagnostics.size(), 1u);
-  EXPECT_EQ(bad.diagnostics[0].message, "expected `day`, `week`, `month`, `year` or `member` after `per`");
+  EXPECT_EQ(bad.diagnostics[0].message,
+            "expected `day`, `week`, `month`, `year` or `member` after `per`");
   EXPECT_EQ(bad.diagnostics[0].loc.col, 10u);
   auto empty = parse_duration_clause(src(""));
   ASSERT_EQ(empty.diagnostics.size(), 1u);
@@ -596,23 +619,26 @@ TEST(Speed, ParsesATenThousandLineProgramQuickly) {
   std::string text = "program p { timezone \"UTC\" }\nevent purchase { amount: money }\n";
   for (int i = 0; i < 2500; ++i) {
     text += "# rule " + std::to_string(i) + "\n";
-    text += "rule r" + std::to_string(i) + " on purchase when event.amount > " + std::to_string(i) + " {\n";
+    text += "rule r" + std::to_string(i) + " on purchase when event.amount > " + std::to_string(i) +
+            " {\n";
     text += "  points += floor(event.amount * 1.5) + count(purchase within 30 days)\n";
     text += "}\n";
   }
   auto start = std::chrono::steady_clock::now();
   ParseOutput out = parse_program(Source("big.merit", text));
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                  start)
+                .count();
   ASSERT_TRUE(out.program.has_value());
   EXPECT_EQ(out.program->rules.size(), 2500u);
   EXPECT_LT(ms, 1000);
 }
 
-
 TEST(Keywords, AreReservedOnlyWhereTheGrammarExpectsThem) {
-  ast::Program p = parse_ok(with_header(
-      "event e { level: int; count: int; when: string; on: string; points: int }\n"
-      "rule r on e when event.when == \"x\" and event.count > event.level { points += event.points }\n"));
+  ast::Program p = parse_ok(
+      with_header("event e { level: int; count: int; when: string; on: string; points: int }\n"
+                  "rule r on e when event.when == \"x\" and event.count > event.level { points += "
+                  "event.points }\n"));
   ASSERT_EQ(p.events[0].fields.size(), 5u);
   EXPECT_EQ(p.events[0].fields[2].name.name, "when");
   EXPECT_EQ(sexpr(*p.rules[0].when), "((event.when == \"x\") and (event.count > event.level))");
@@ -624,10 +650,10 @@ TEST(ParseFile, ReadsByExtensionAndNamesAnUnreadableFile) {
   ASSERT_EQ(missing.diagnostics.size(), 1u);
   EXPECT_EQ(missing.diagnostics[0].message, "cannot read file `/nonexistent/x.merit`");
   EXPECT_EQ(missing.diagnostics[0].file, "/nonexistent/x.merit");
-  ParseOutput yaml = parse_file(testing::shared_dir() + "/conformance/06-yaml-twin/program.merit.yaml");
+  ParseOutput yaml =
+      parse_file(testing::shared_dir() + "/conformance/06-yaml-twin/program.merit.yaml");
   EXPECT_TRUE(yaml.program.has_value());
 }
-
 
 TEST(Speed, ParsesAProgramWrittenOnOneLongLineInLinearTime) {
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_UNDEFINED__)
@@ -637,7 +663,9 @@ TEST(Speed, ParsesAProgramWrittenOnOneLongLineInLinearTime) {
   for (int i = 0; i < 20000; ++i) text += " privilege a" + std::to_string(i) + " for x > 1";
   auto start = std::chrono::steady_clock::now();
   ParseOutput out = parse_program(Source("line.merit", text));
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                  start)
+                .count();
   ASSERT_TRUE(out.program.has_value());
   EXPECT_EQ(out.program->privileges.back().loc.col, text.rfind("privilege") + 1);
   EXPECT_LT(ms, 1000);

@@ -1,12 +1,13 @@
 // Golden tests of the canonical printers: whole .merit and YAML texts for hand-built trees, and
 // the expression printer's parentheses.
-#include <gtest/gtest.h>
+#include "dsl/printer.hpp"
 
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "dsl/ast.hpp"
-#include "dsl/printer.hpp"
 
 namespace merit::dsl {
 namespace {
@@ -118,7 +119,8 @@ Program yanxuan() {
   v1.id = id("V1");
   v1.name = "普通会员";
   v1.from = 0;
-  v1.attributes = {Attribute{{}, id("points_rate"), num("1")}, Attribute{{}, id("badge"), str("plain")}};
+  v1.attributes = {Attribute{{}, id("points_rate"), num("1")},
+                   Attribute{{}, id("badge"), str("plain")}};
   LevelDecl v2;
   v2.id = id("V2");
   v2.from = 1000;
@@ -228,8 +230,9 @@ Program yanxuan() {
   fs.quota = PerPeriod{4, Period::kMonth, {}};
   PrivilegeDecl bday;
   bday.id = id("birthday_gift");
-  bday.for_ = bin("and", bin(">=", path({"level"}), path({"V3"})),
-                  bin("==", call("month", {path({"member", "birthday"})}), call("month", {path({"now"})})));
+  bday.for_ =
+      bin("and", bin(">=", path({"level"}), path({"V3"})),
+          bin("==", call("month", {path({"member", "birthday"})}), call("month", {path({"now"})})));
   bday.quota = PerPeriod{1, Period::kYear, {}};
   p.privileges = {fs, bday};
 
@@ -267,8 +270,9 @@ Program yanxuan() {
   dormant.when = bin(">", call("days_since", {agg("last", {"purchase"})}), num("90"));
   SegmentDecl busy;
   busy.id = id("busy");
-  busy.when = bin(">=", agg("count", {"purchase"}, bin(">", path({"event", "amount"}), num("100")),
-                            dur(30, Unit::kDay)),
+  busy.when = bin(">=",
+                  agg("count", {"purchase"}, bin(">", path({"event", "amount"}), num("100")),
+                      dur(30, Unit::kDay)),
                   num("3"));
   p.segments = {dormant, busy};
   p.trailing_comments = {"end of program"};
@@ -610,10 +614,12 @@ TEST(PrintExpression, UsesTheFewestParentheses) {
   EXPECT_EQ(print_expression(bin("<", bin("<", a, b), c)), "(a < b) < c");
   EXPECT_EQ(print_expression(bin("==", bin("+", a, num("1")), bin("*", b, num("5", true)))),
             "a + 1 == b * 5%");
-  EXPECT_EQ(print_expression(bin("in", str("vip"), path({"member", "tags"}))), "\"vip\" in member.tags");
+  EXPECT_EQ(print_expression(bin("in", str("vip"), path({"member", "tags"}))),
+            "\"vip\" in member.tags");
   EXPECT_EQ(print_expression(call("max", {bin("+", a, b), num("0")})), "max(a + b, 0)");
-  EXPECT_EQ(print_expression(agg("sum", {"purchase", "amount"}, std::nullopt, dur(12, Unit::kHour))),
-            "sum(purchase.amount within 12 hours)");
+  EXPECT_EQ(
+      print_expression(agg("sum", {"purchase", "amount"}, std::nullopt, dur(12, Unit::kHour))),
+      "sum(purchase.amount within 12 hours)");
   EXPECT_EQ(print_expression(agg("first", {"signin"})), "first(signin)");
 }
 

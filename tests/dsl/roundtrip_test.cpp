@@ -1,16 +1,17 @@
 // Round trips (STYLE.md §6, fmt's check_round_trip): for generated programs and every .merit file
 // of shared/conformance and rulesets/, print_dsl -> parse gives an equal tree and the same text,
 // and print_yaml -> load_yaml -> print_dsl gives the canonical .merit text byte for byte.
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "dsl/parse.hpp"
 #include "dsl/printer.hpp"
 #include "dsl/source.hpp"
+
 #include "tests/testing/program_generator.hpp"
 #include "tests/testing/test_util.hpp"
 

@@ -1,22 +1,25 @@
 // How long parse + print takes on a generated program of about 10,000 lines (docs/performance.md,
 // "Parsing and printing"). Prints the median of 5 runs; fails above 1000 ms in an optimised build.
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "dsl/parse.hpp"
 #include "dsl/printer.hpp"
 #include "dsl/source.hpp"
+
 #include "tests/testing/program_generator.hpp"
 
 namespace merit::dsl {
 namespace {
 
-std::size_t count_lines(const std::string& s) { return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n')); }
+std::size_t count_lines(const std::string& s) {
+  return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n'));
+}
 
 // A canonical program text of at least `lines` lines.
 std::string program_of_lines(std::size_t lines) {
@@ -45,7 +48,8 @@ TEST(Speed, ParseAndPrintTenThousandLines) {
   for (int run = 0; run < 5; ++run) {
     auto start = std::chrono::steady_clock::now();
     ParseOutput out = parse_program(Source("speed.merit", text));
-    ASSERT_TRUE(out.program.has_value()) << (out.diagnostics.empty() ? "" : out.diagnostics[0].message);
+    ASSERT_TRUE(out.program.has_value())
+        << (out.diagnostics.empty() ? "" : out.diagnostics[0].message);
     std::string again = print_dsl(*out.program);
     auto end = std::chrono::steady_clock::now();
     printed = again.size();
@@ -53,8 +57,9 @@ TEST(Speed, ParseAndPrintTenThousandLines) {
   }
   std::sort(ms.begin(), ms.end());
   double median = ms[2];
-  std::printf("parse+print of %zu lines (%zu bytes): median %.1f ms of 5 runs (min %.1f, max %.1f)\n",
-              count_lines(text), text.size(), median, ms.front(), ms.back());
+  std::printf(
+      "parse+print of %zu lines (%zu bytes): median %.1f ms of 5 runs (min %.1f, max %.1f)\n",
+      count_lines(text), text.size(), median, ms.front(), ms.back());
   EXPECT_EQ(printed, text.size());
 #if defined(NDEBUG) && !defined(__SANITIZE_ADDRESS__)
   EXPECT_LT(median, 1000.0);

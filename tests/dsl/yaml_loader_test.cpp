@@ -1,20 +1,23 @@
 // The YAML twin's loader: the §6 example and the conformance twin load to the trees their .merit
 // texts parse to, and malformed files give diagnostics with the right message, line and column.
-#include <gtest/gtest.h>
-
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "dsl/ast.hpp"
 #include "dsl/parse.hpp"
 #include "dsl/printer.hpp"
 #include "dsl/source.hpp"
+
 #include "tests/testing/test_util.hpp"
 
 namespace merit::dsl {
 namespace {
 
-ParseOutput load(const std::string& text) { return load_yaml_program(Source("t.merit.yaml", text)); }
+ParseOutput load(const std::string& text) {
+  return load_yaml_program(Source("t.merit.yaml", text));
+}
 
 std::string dump(const std::vector<Diagnostic>& ds) {
   std::string out;
@@ -54,7 +57,8 @@ void clear_comments(ast::Program& p) {
   p.trailing_comments.clear();
 }
 
-constexpr const char* kSection6 = R"(program: { id: yanxuan, name: 严选会员, timezone: Asia/Shanghai, currency: CNY }
+constexpr const char* kSection6 =
+    R"(program: { id: yanxuan, name: 严选会员, timezone: Asia/Shanghai, currency: CNY }
 member: { birthday: date, city: string, tags: set<string> }
 events:
   purchase: { amount: money, category: string, channel: string, order_id: string }
@@ -194,7 +198,8 @@ TEST(YamlLoader, KeepsCommentsAboveDeclarationsAndAtTheEnd) {
 
 TEST(YamlLoader, AcceptsBudgetWithPointsAndBareNumbers) {
   ParseOutput out = load(
-      "program: { id: p }\ncampaigns:\n  - { id: c, during: 2026-06-01 .. 2026-06-03, budget: 250 points }\n"
+      "program: { id: p }\ncampaigns:\n  - { id: c, during: 2026-06-01 .. 2026-06-03, budget: 250 "
+      "points }\n"
       "  - { id: d, schedule: every friday, budget: 40 }\n");
   ASSERT_TRUE(out.program.has_value()) << dump(out.diagnostics);
   EXPECT_EQ(out.program->campaigns.at(0).budget, 250);
@@ -316,8 +321,9 @@ TEST(YamlLoaderErrors, IdMustBeAName) {
 
 TEST(YamlLoaderErrors, ColumnsCountCodePoints) {
   // 严选 is 6 bytes but 2 columns.
-  EXPECT_EQ(first_error("program: { name: 严选, id: 9x }\n"),
-            "1:26: [bad-name] `9x` is not a name (letters, digits and _, not starting with a digit)");
+  EXPECT_EQ(
+      first_error("program: { name: 严选, id: 9x }\n"),
+      "1:26: [bad-name] `9x` is not a name (letters, digits and _, not starting with a digit)");
 }
 
 TEST(YamlLoaderErrors, QuotedValuesPointInsideTheQuotes) {
@@ -342,9 +348,11 @@ TEST(YamlLoaderErrors, CampaignWithoutSchedule) {
 }
 
 TEST(YamlLoaderErrors, AttributesMustBeAMap) {
-  EXPECT_EQ(first_error("program: { id: p }\nlevels:\n  ladder:\n    - { id: L1, from: 0, attributes: [1] }\n"),
-            "4:38: [wrong-shape] expected a map (key: value lines) for the attributes of level "
-            "`L1`, found a list");
+  EXPECT_EQ(
+      first_error(
+          "program: { id: p }\nlevels:\n  ladder:\n    - { id: L1, from: 0, attributes: [1] }\n"),
+      "4:38: [wrong-shape] expected a map (key: value lines) for the attributes of level "
+      "`L1`, found a list");
 }
 
 TEST(YamlLoaderErrors, LadderIsRequired) {
@@ -357,7 +365,8 @@ TEST(YamlLoaderErrors, YamlSyntaxErrorUsesTheParsersMark) {
             "2:7: [yaml-syntax] YAML syntax error: end of map flow not found");
   EXPECT_EQ(first_error("program:\n  id: p\n name: x\n"),
             "3:2: [yaml-syntax] YAML syntax error: end of map not found");
-  EXPECT_EQ(first_error("program: a: b\n"), "1:11: [yaml-syntax] YAML syntax error: illegal map value");
+  EXPECT_EQ(first_error("program: a: b\n"),
+            "1:11: [yaml-syntax] YAML syntax error: illegal map value");
 }
 
 TEST(YamlLoaderErrors, DeepFlowNestingIsRefusedBeforeYamlCppSeesIt) {
@@ -367,7 +376,8 @@ TEST(YamlLoaderErrors, DeepFlowNestingIsRefusedBeforeYamlCppSeesIt) {
 
 TEST(YamlLoaderErrors, DeepBlockNestingIsRefused) {
   std::string deep = "program: { id: p }\nsegments:\n";
-  for (int i = 0; i < 40; ++i) deep += std::string(static_cast<std::size_t>(2 * i + 2), ' ') + "-\n";
+  for (int i = 0; i < 40; ++i)
+    deep += std::string(static_cast<std::size_t>(2 * i + 2), ' ') + "-\n";
   EXPECT_EQ(first_error(deep), "34:65: [too-deep] the YAML is nested more than 32 levels deep");
 }
 
@@ -393,7 +403,8 @@ TEST(YamlLoaderErrors, BadClauseTextPointsIntoTheString) {
 
 TEST(YamlLoaderErrors, BadExpressionColumnIsInsideTheExpression) {
   // `when: event.amount >` with nothing after `>`: the error is at or after the `>` (col 25).
-  ParseOutput out = load("program: { id: p }\nrules:\n  - id: r\n    on: e\n    when: event.amount >\n");
+  ParseOutput out =
+      load("program: { id: p }\nrules:\n  - id: r\n    on: e\n    when: event.amount >\n");
   EXPECT_FALSE(out.program.has_value());
   ASSERT_FALSE(out.diagnostics.empty());
   EXPECT_EQ(out.diagnostics[0].loc.line, 5u);
@@ -401,7 +412,8 @@ TEST(YamlLoaderErrors, BadExpressionColumnIsInsideTheExpression) {
 }
 
 TEST(YamlLoaderErrors, BadStatementInAList) {
-  ParseOutput out = load("program: { id: p }\nrules:\n  - id: r\n    on: e\n    do:\n      - points =+ 1\n");
+  ParseOutput out =
+      load("program: { id: p }\nrules:\n  - id: r\n    on: e\n    do:\n      - points =+ 1\n");
   EXPECT_FALSE(out.program.has_value());
   ASSERT_FALSE(out.diagnostics.empty());
   EXPECT_EQ(out.diagnostics[0].loc.line, 6u);
@@ -410,7 +422,8 @@ TEST(YamlLoaderErrors, BadStatementInAList) {
 
 TEST(YamlLoaderErrors, ReportsEveryProblemInOneRun) {
   ParseOutput out = load(
-      "program: { id: p }\nrules:\n  - { id: a }\n  - { id: b, on: e, whn: x }\nrewards:\n  - { id: c }\n");
+      "program: { id: p }\nrules:\n  - { id: a }\n  - { id: b, on: e, whn: x }\nrewards:\n  - { "
+      "id: c }\n");
   EXPECT_EQ(dump(out.diagnostics),
             "t.merit.yaml:3:5: [missing-key] rule `a` has no `on`\n"
             "t.merit.yaml:4:21: [unknown-key] unknown key `whn` in a rule; did you mean `when`?\n"

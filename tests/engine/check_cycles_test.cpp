@@ -13,17 +13,18 @@ std::string err(const std::string& p, std::string_view at, std::string_view rest
 
 TEST(CheckCycles, LevelUpRuleAwardingGrowthIsALoop) {
   std::string p = kPrelude + "rule bonus on level_up { points += 10; growth += 100 }\n";
-  EXPECT_EQ(check_text(p),
-            Lines{err(p, "growth += 100", "cycle: rules can raise each other in a loop: level_up "
-                                          "-> rule `bonus` (growth +=) -> level_up")});
+  EXPECT_EQ(check_text(p), Lines{err(p, "growth += 100",
+                                     "cycle: rules can raise each other in a loop: level_up "
+                                     "-> rule `bonus` (growth +=) -> level_up")});
 }
 
 TEST(CheckCycles, GrowthInsideIfCountsToo) {
-  std::string p = kPrelude +
-                  "rule bonus on level_up { if event.to == V3 { points += 1 } else { growth += 1 } }\n";
-  EXPECT_EQ(check_text(p),
-            Lines{err(p, "growth += 1 ", "cycle: rules can raise each other in a loop: level_up -> "
-                                         "rule `bonus` (growth +=) -> level_up")});
+  std::string p =
+      kPrelude +
+      "rule bonus on level_up { if event.to == V3 { points += 1 } else { growth += 1 } }\n";
+  EXPECT_EQ(check_text(p), Lines{err(p, "growth += 1 ",
+                                     "cycle: rules can raise each other in a loop: level_up -> "
+                                     "rule `bonus` (growth +=) -> level_up")});
 }
 
 TEST(CheckCycles, PointsGrantsAndGrowthDeductionsRaiseNothing) {
@@ -40,21 +41,23 @@ TEST(CheckCycles, PointsGrantsAndGrowthDeductionsRaiseNothing) {
 TEST(CheckCycles, TaskOnTaskDoneCompletesIntoItself) {
   std::string p = kPrelude + "task meta on task_done count 3 { points += 100 }\n";
   EXPECT_EQ(check_text(p),
-            Lines{err(p, "meta", "cycle: rules can raise each other in a loop: task_done -> task "
-                                 "`meta` (completes) -> task_done")});
+            Lines{err(p, "meta",
+                      "cycle: rules can raise each other in a loop: task_done -> task "
+                      "`meta` (completes) -> task_done")});
 }
 
 TEST(CheckCycles, LoopThroughTwoDeclarationsIsReportedAtEach) {
   std::string p = kPrelude +
                   "rule gift on task_done { growth += 50 }\n"
                   "task climber on level_up { points += 1 }\n";
-  EXPECT_EQ(check_text(p),
-            (Lines{err(p, "growth += 50", "cycle: rules can raise each other in a loop: task_done "
-                                          "-> rule `gift` (growth +=) -> level_up -> task "
-                                          "`climber` (completes) -> task_done"),
-                   err(p, "climber", "cycle: rules can raise each other in a loop: level_up -> "
-                                     "task `climber` (completes) -> task_done -> rule `gift` "
-                                     "(growth +=) -> level_up")}));
+  EXPECT_EQ(check_text(p), (Lines{err(p, "growth += 50",
+                                      "cycle: rules can raise each other in a loop: task_done "
+                                      "-> rule `gift` (growth +=) -> level_up -> task "
+                                      "`climber` (completes) -> task_done"),
+                                  err(p, "climber",
+                                      "cycle: rules can raise each other in a loop: level_up -> "
+                                      "task `climber` (completes) -> task_done -> rule `gift` "
+                                      "(growth +=) -> level_up")}));
 }
 
 TEST(CheckCycles, ChainWithoutLoopIsFine) {
@@ -72,11 +75,12 @@ TEST(CheckCycles, SegmentsReadingEachOther) {
                   "segment c when segment.a\n"
                   "segment d when segment.d\n"
                   "rule r on purchase when segment.a or segment.d { points += 1 }\n";
-  EXPECT_EQ(check_text(p),
-            (Lines{err(p, "a when", "cycle: segments read each other in a loop: segment `a` -> "
-                                    "segment `b` -> segment `c` -> segment `a`"),
-                   err(p, "d when", "cycle: segments read each other in a loop: segment `d` -> "
-                                    "segment `d`")}));
+  EXPECT_EQ(check_text(p), (Lines{err(p, "a when",
+                                      "cycle: segments read each other in a loop: segment `a` -> "
+                                      "segment `b` -> segment `c` -> segment `a`"),
+                                  err(p, "d when",
+                                      "cycle: segments read each other in a loop: segment `d` -> "
+                                      "segment `d`")}));
 }
 
 }  // namespace

@@ -18,15 +18,17 @@ const std::string kHead =
 
 TEST(CheckLadder, LowestLevelStartsAtZero) {
   std::string p = kHead + "levels by growth { level A from 10 level B from 20 }\n";
-  EXPECT_EQ(check_text(p), Lines{err(p, "10", "ladder: the lowest level `A` must be `from 0`, not "
-                                              "`from 10`: every member starts there")});
+  EXPECT_EQ(check_text(p), Lines{err(p, "10",
+                                     "ladder: the lowest level `A` must be `from 0`, not "
+                                     "`from 10`: every member starts there")});
 }
 
 TEST(CheckLadder, ThresholdsStrictlyIncrease) {
   std::string p = kHead + "levels by growth { level A from 0 level B from 100 level C from 100 }\n";
   EXPECT_EQ(check_text(p),
-            Lines{err(p, "100", "ladder: level `C` must start above level `B` (from 100), not at "
-                                "100: levels are listed lowest first and `from` strictly increases",
+            Lines{err(p, "100",
+                      "ladder: level `C` must start above level `B` (from 100), not at "
+                      "100: levels are listed lowest first and `from` strictly increases",
                       1)});
 }
 
@@ -37,16 +39,18 @@ TEST(CheckLadder, KeepMayNotExceedFrom) {
                   "  level B from 100 keep 80\n"
                   "  level C from 200 keep 250\n"
                   "}\n";
-  EXPECT_EQ(check_text(p),
-            Lines{err(p, "level C", "ladder: level `C`: `keep 250` exceeds its `from 200`; the "
-                                    "growth needed to stay may not be more than the growth needed "
-                                    "to arrive")});
+  EXPECT_EQ(check_text(p), Lines{err(p, "level C",
+                                     "ladder: level `C`: `keep 250` exceeds its `from 200`; the "
+                                     "growth needed to stay may not be more than the growth needed "
+                                     "to arrive")});
 }
 
 TEST(CheckLadder, ReviewCountsCalendarUnits) {
-  std::string p = kHead + "levels by growth review every 12 hours { level A from 0 level B from 9 }\n";
-  EXPECT_EQ(check_text(p), Lines{err(p, "12 hours", "value: `review every` is counted in days, "
-                                                    "weeks, months or years, not hours")});
+  std::string p =
+      kHead + "levels by growth review every 12 hours { level A from 0 level B from 9 }\n";
+  EXPECT_EQ(check_text(p), Lines{err(p, "12 hours",
+                                     "value: `review every` is counted in days, "
+                                     "weeks, months or years, not hours")});
 }
 
 TEST(CheckLadder, ProgramWithoutLevelsIsAllowed) {
@@ -56,16 +60,18 @@ TEST(CheckLadder, ProgramWithoutLevelsIsAllowed) {
 
 TEST(CheckValues, TimezoneMustBeAnIanaName) {
   std::string p = "program t { timezone \"Asia/Shanghia\" currency \"CNY\" }\n";
-  EXPECT_EQ(check_text(p), Lines{err(p, "program", "timezone: unknown time zone \"Asia/Shanghia\"; "
-                                                   "expected an IANA name such as "
-                                                   "\"Asia/Shanghai\" or \"UTC\"")});
+  EXPECT_EQ(check_text(p), Lines{err(p, "program",
+                                     "timezone: unknown time zone \"Asia/Shanghia\"; "
+                                     "expected an IANA name such as "
+                                     "\"Asia/Shanghai\" or \"UTC\"")});
   EXPECT_EQ(check_text("program t { timezone \"Europe/Paris\" currency \"EUR\" }\n"), Lines{});
 }
 
 TEST(CheckValues, CurrencyIsAnIsoCode) {
   std::string p = "program t { timezone \"UTC\" currency \"yuan\" }\n";
-  EXPECT_EQ(check_text(p), Lines{err(p, "program", "currency: currency \"yuan\" is not an ISO 4217 "
-                                                   "code such as \"CNY\" or \"USD\"")});
+  EXPECT_EQ(check_text(p), Lines{err(p, "program",
+                                     "currency: currency \"yuan\" is not an ISO 4217 "
+                                     "code such as \"CNY\" or \"USD\"")});
 }
 
 TEST(CheckValues, DatesAreRealAndRangesInOrder) {
@@ -75,19 +81,21 @@ TEST(CheckValues, DatesAreRealAndRangesInOrder) {
                   "campaign c on e during 2026-07-01 .. 2026-06-01 { points += 1 }\n";
   EXPECT_EQ(check_text(p),
             (Lines{err(p, "2026-02-30", "value: `2026-02-30` is not a real date (YYYY-MM-DD)"),
-                   err(p, "2026-06-03", "value: `during 2026-06-03 .. 2026-06-01` ends before it "
-                                        "starts"),
-                   err(p, "2026-07-01", "value: `during 2026-07-01 .. 2026-06-01` ends before it "
-                                        "starts")}));
+                   err(p, "2026-06-03",
+                       "value: `during 2026-06-03 .. 2026-06-01` ends before it "
+                       "starts"),
+                   err(p, "2026-07-01",
+                       "value: `during 2026-07-01 .. 2026-06-01` ends before it "
+                       "starts")}));
 }
 
 TEST(CheckValues, Schedules) {
   std::string p = kHead +
                   "campaign b on e every day from 10:00 to 10:00 { points += 1 }\n"
                   "campaign c on e every day from 22:00 to 02:00 { points += 1 }\n";
-  EXPECT_EQ(check_text(p),
-            Lines{err(p, "every day", "value: `every day from 10:00 to 10:00` is an empty window: "
-                                      "the start is included and the end excluded")});
+  EXPECT_EQ(check_text(p), Lines{err(p, "every day",
+                                     "value: `every day from 10:00 to 10:00` is an empty window: "
+                                     "the start is included and the end excluded")});
 }
 
 // The .merit parser refuses these already; a tree from elsewhere is checked too.
@@ -98,18 +106,20 @@ TEST(CheckValues, ScheduleValuesInATree) {
   out.program->campaigns[0].every->day = 32;
   std::vector<std::string> lines;
   for (const auto& d : check_program(*out.program)) lines.push_back(describe(d));
-  EXPECT_EQ(lines, Lines{err(p, "every month", "value: `every month on day 32`: the day of the "
-                                               "month must be 1 to 31")});
+  EXPECT_EQ(lines, Lines{err(p, "every month",
+                             "value: `every month on day 32`: the day of the "
+                             "month must be 1 to 31")});
   out.program->campaigns[0].every->kind = dsl::ast::RecurKind::kDailyHours;
   out.program->campaigns[0].every->from = "24:00";
   out.program->campaigns[0].every->to = "10:60";
   lines.clear();
   for (const auto& d : check_program(*out.program)) lines.push_back(describe(d));
-  EXPECT_EQ(lines,
-            (Lines{err(p, "every month", "value: `24:00` is not a time of day; expected HH:MM from "
-                                         "00:00 to 23:59"),
-                   err(p, "every month", "value: `10:60` is not a time of day; expected HH:MM from "
-                                         "00:00 to 23:59")}));
+  EXPECT_EQ(lines, (Lines{err(p, "every month",
+                              "value: `24:00` is not a time of day; expected HH:MM from "
+                              "00:00 to 23:59"),
+                          err(p, "every month",
+                              "value: `10:60` is not a time of day; expected HH:MM from "
+                              "00:00 to 23:59")}));
 }
 
 TEST(CheckValues, AmountsAndDurations) {
@@ -120,16 +130,17 @@ TEST(CheckValues, AmountsAndDurations) {
                   "reward w cost 0 points limit 1 per member\n"
                   "campaign c on e every friday budget 0 points { points += 1 }\n"
                   "privilege p quota 0 per month\n";
-  EXPECT_EQ(check_text(p),
-            (Lines{err(p, "0 days", "value: `expire after` must be at least 1 day, not 0"),
-                   err(p, "0 per day", "value: a points cap must be at least 1, not 0"),
-                   err(p, "12 hours", "value: `available ... after join` is counted in days, "
-                                      "weeks, months or years, not hours"),
-                   err(p, "count 0", "value: task `t`: the goal must count at least 1, not 0"),
-                   err(p, "0 points", "value: reward `w`: the cost must be at least 1 point"),
-                   err(p, "0 points", "value: campaign `c`: the budget must be at least 1 point",
-                       1),
-                   err(p, "0 per month", "value: a privilege quota must be at least 1, not 0")}));
+  EXPECT_EQ(
+      check_text(p),
+      (Lines{err(p, "0 days", "value: `expire after` must be at least 1 day, not 0"),
+             err(p, "0 per day", "value: a points cap must be at least 1, not 0"),
+             err(p, "12 hours",
+                 "value: `available ... after join` is counted in days, "
+                 "weeks, months or years, not hours"),
+             err(p, "count 0", "value: task `t`: the goal must count at least 1, not 0"),
+             err(p, "0 points", "value: reward `w`: the cost must be at least 1 point"),
+             err(p, "0 points", "value: campaign `c`: the budget must be at least 1 point", 1),
+             err(p, "0 per month", "value: a privilege quota must be at least 1, not 0")}));
 }
 
 TEST(CheckValues, StatementDurations) {
@@ -164,27 +175,30 @@ TEST(CheckLadder, EmptyLadder) {
   std::string p = kHead + "levels by growth { level A from 0 }\n";
   auto tree = parse_ok(p);
   tree.levels->levels.clear();
-  EXPECT_EQ(check_tree(tree), std::vector<std::string>{err(p, "levels", "ladder: `levels` needs at "
-                                                                        "least one level; the "
-                                                                        "lowest is `from 0`")});
+  EXPECT_EQ(check_tree(tree), std::vector<std::string>{err(p, "levels",
+                                                           "ladder: `levels` needs at "
+                                                           "least one level; the "
+                                                           "lowest is `from 0`")});
 }
 
 TEST(CheckLadder, ReservedLevelNamesAndRepeatedAttributes) {
   std::string p = kHead + "levels by growth { level A from 0 { x 1; x 2 } level B from 5 }\n";
   auto tree = parse_ok(p);
-  EXPECT_EQ(check_tree(tree),
-            std::vector<std::string>{err(p, "x 2", "duplicate: level `A` sets attribute `x` twice")});
+  EXPECT_EQ(check_tree(tree), std::vector<std::string>{
+                                  err(p, "x 2", "duplicate: level `A` sets attribute `x` twice")});
   tree.levels->levels[0].attributes.clear();
   tree.levels->levels[1].id.name = "now";
   tree.levels->levels[1].keep = -1;
   tree.levels->by = "points";
   EXPECT_EQ(check_tree(tree),
             (std::vector<std::string>{
-                err(p, "levels", "ladder: levels are qualified `by growth`; `by points` is not "
-                                 "supported"),
+                err(p, "levels",
+                    "ladder: levels are qualified `by growth`; `by points` is not "
+                    "supported"),
                 err(p, "level B", "ladder: level `now`: `keep` cannot be negative, not -1"),
-                err(p, "B", "reserved: a level cannot be called `now`: in expressions `now` means "
-                            "the event's time")}));
+                err(p, "B",
+                    "reserved: a level cannot be called `now`: in expressions `now` means "
+                    "the event's time")}));
 }
 
 TEST(CheckValues, PeriodsStockAndClausesInATree) {
@@ -198,20 +212,23 @@ TEST(CheckValues, PeriodsStockAndClausesInATree) {
   tree.rewards[0].stock = -1;
   tree.cards[0].lasts.count = 0;
   tree.rules[1].body[0].pending = dsl::ast::Duration{7, dsl::ast::Unit::kDay, {}};
-  EXPECT_EQ(check_tree(tree),
-            (std::vector<std::string>{
-                err(p, "4 per month", "value: a privilege quota is per day, week, month or year; "
-                                      "`per member` is for reward limits"),
-                err(p, "reward", "value: reward `w`: the stock cannot be negative"),
-                err(p, "1 year", "value: `lasts` must be at least 1 year, not 0"),
-                err(p, "points -= 1", "misplaced-clause: `expire` and `pending` apply only to "
-                                      "`points +=` (a new lot)")}));
+  EXPECT_EQ(
+      check_tree(tree),
+      (std::vector<std::string>{err(p, "4 per month",
+                                    "value: a privilege quota is per day, week, month or year; "
+                                    "`per member` is for reward limits"),
+                                err(p, "reward", "value: reward `w`: the stock cannot be negative"),
+                                err(p, "1 year", "value: `lasts` must be at least 1 year, not 0"),
+                                err(p, "points -= 1",
+                                    "misplaced-clause: `expire` and `pending` apply only to "
+                                    "`points +=` (a new lot)")}));
 }
 
 TEST(CheckValues, SumGoalTargetIsPositive) {
   std::string p = kHead + "task t on e sum event.n reaches 0 { points += 1 }\n";
-  EXPECT_EQ(check_text(p), std::vector<std::string>{err(p, "0 {", "value: task `t`: `reaches` needs "
-                                                                  "a number above 0")});
+  EXPECT_EQ(check_text(p), std::vector<std::string>{err(p, "0 {",
+                                                        "value: task `t`: `reaches` needs "
+                                                        "a number above 0")});
 }
 
 }  // namespace

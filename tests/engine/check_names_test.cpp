@@ -81,7 +81,8 @@ TEST(CheckClean, GeneratedProgramsGiveCompleteDiagnostics) {
     // Deterministic: the same tree gives the same diagnostics.
     auto second = check_program(p);
     ASSERT_EQ(first.size(), second.size()) << seed;
-    for (std::size_t i = 0; i < first.size(); ++i) EXPECT_EQ(describe(first[i]), describe(second[i]));
+    for (std::size_t i = 0; i < first.size(); ++i)
+      EXPECT_EQ(describe(first[i]), describe(second[i]));
   }
 }
 
@@ -94,18 +95,21 @@ TEST(CheckNames, RendersLikeTheSpecExample) {
   EXPECT_EQ(dsl::render(ds[0], src.line_text(ds[0].loc.line)),
             "t.merit:12:19: error: unknown field `amout` of event `purchase`; did you mean "
             "`amount`?\n"
-            "    points += event.amout * 2\n" + std::string(20, ' ') + "^\n");
+            "    points += event.amout * 2\n" +
+                std::string(20, ' ') + "^\n");
 }
 
 TEST(CheckNames, UnknownEventTypeInOnSuggestsNearest) {
   std::string p = kPrelude + "rule r on purchse { points += 1 }\n";
-  EXPECT_EQ(check_text(p), Lines{err(p, "purchse", "unknown-event: unknown event type `purchse` "
-                                                   "(did you mean `purchase`?)")});
+  EXPECT_EQ(check_text(p), Lines{err(p, "purchse",
+                                     "unknown-event: unknown event type `purchse` "
+                                     "(did you mean `purchase`?)")});
 }
 
 TEST(CheckNames, UnknownEventTypeWithNothingNearHasNoSuggestion) {
   std::string p = kPrelude + "rule r on checkout { points += 1 }\n";
-  EXPECT_EQ(check_text(p), Lines{err(p, "checkout", "unknown-event: unknown event type `checkout`")});
+  EXPECT_EQ(check_text(p),
+            Lines{err(p, "checkout", "unknown-event: unknown event type `checkout`")});
 }
 
 TEST(CheckNames, PseudoEventsAreKnownToRulesButNotCampaigns) {
@@ -114,16 +118,18 @@ TEST(CheckNames, PseudoEventsAreKnownToRulesButNotCampaigns) {
                   "rule j on join { points += 1 }\n"
                   "campaign c on level_up every friday { points += 5 }\n";
   EXPECT_EQ(check_text(p),
-            Lines{err(p, "level_up", "pseudo-event: campaign `c` cannot be on `level_up`: campaigns "
-                                     "apply to declared events only, never to the events the "
-                                     "engine raises",
+            Lines{err(p, "level_up",
+                      "pseudo-event: campaign `c` cannot be on `level_up`: campaigns "
+                      "apply to declared events only, never to the events the "
+                      "engine raises",
                       1)});
 }
 
 TEST(CheckNames, UnknownEventFieldSuggestsNearest) {
   std::string p = kPrelude + "rule r on purchase when event.amout > 0 { points += 1 }\n";
-  EXPECT_EQ(check_text(p), Lines{err(p, "amout", "unknown-field: unknown field `amout` of event "
-                                                 "`purchase` (did you mean `amount`?)")});
+  EXPECT_EQ(check_text(p), Lines{err(p, "amout",
+                                     "unknown-field: unknown field `amout` of event "
+                                     "`purchase` (did you mean `amount`?)")});
 }
 
 TEST(CheckNames, EveryEventHasIdMemberAndTime) {
@@ -134,16 +140,18 @@ TEST(CheckNames, EveryEventHasIdMemberAndTime) {
 }
 
 TEST(CheckNames, PseudoEventFields) {
-  std::string p = kPrelude +
-                  "rule a on level_up when event.to == V3 and event.from < event.to { points += 1 }\n"
-                  "rule b on task_done when event.task == \"t1\" { points += 1 }\n"
-                  "rule c on reward_redeemed when event.reward == \"coffee\" and event.quantity > 1 "
-                  "{ points += 1 }\n"
-                  "rule d on join when event.amount > 0 { points += 1 }\n"
-                  "task t1 on purchase { points += 1 }\n"
-                  "reward coffee cost 300 points\n";
-  EXPECT_EQ(check_text(p), Lines{err(p, "amount > 0", "unknown-field: unknown field `amount` of "
-                                                      "event `join`")});
+  std::string p =
+      kPrelude +
+      "rule a on level_up when event.to == V3 and event.from < event.to { points += 1 }\n"
+      "rule b on task_done when event.task == \"t1\" { points += 1 }\n"
+      "rule c on reward_redeemed when event.reward == \"coffee\" and event.quantity > 1 "
+      "{ points += 1 }\n"
+      "rule d on join when event.amount > 0 { points += 1 }\n"
+      "task t1 on purchase { points += 1 }\n"
+      "reward coffee cost 300 points\n";
+  EXPECT_EQ(check_text(p), Lines{err(p, "amount > 0",
+                                     "unknown-field: unknown field `amount` of "
+                                     "event `join`")});
 }
 
 TEST(CheckNames, TaskAndRewardNamesComparedWithPseudoEventFieldsMustExist) {
@@ -154,16 +162,18 @@ TEST(CheckNames, TaskAndRewardNamesComparedWithPseudoEventFieldsMustExist) {
                   "reward coffee cost 300 points\n";
   EXPECT_EQ(check_text(p),
             (Lines{err(p, "\"t2\"", "unknown-task: unknown task `t2` (did you mean `t1`?)"),
-                   err(p, "\"cofee\"", "unknown-reward: unknown reward `cofee` (did you mean "
-                                       "`coffee`?)")}));
+                   err(p, "\"cofee\"",
+                       "unknown-reward: unknown reward `cofee` (did you mean "
+                       "`coffee`?)")}));
 }
 
 TEST(CheckNames, MemberAttributesAndTagsAlwaysAvailable) {
   std::string p = kPrelude +
                   "rule r on purchase when \"vip\" in member.tags and member.citty == \"x\" "
                   "{ points += 1 }\n";
-  EXPECT_EQ(check_text(p), Lines{err(p, "citty", "unknown-attribute: unknown member attribute "
-                                                 "`citty` (did you mean `city`?)")});
+  EXPECT_EQ(check_text(p), Lines{err(p, "citty",
+                                     "unknown-attribute: unknown member attribute "
+                                     "`citty` (did you mean `city`?)")});
 }
 
 TEST(CheckNames, UnknownLevelSuggestsNearest) {
@@ -177,14 +187,16 @@ TEST(CheckNames, UnknownNameWithoutLevels) {
       "program t { timezone \"UTC\" currency \"CNY\" }\n"
       "event e {}\n"
       "rule r on e when level >= Gold { points += 1 }\n";
-  EXPECT_EQ(check_text(p), Lines{err(p, "Gold", "unknown-name: unknown name `Gold` (the program "
-                                                 "declares no levels)")});
+  EXPECT_EQ(check_text(p), Lines{err(p, "Gold",
+                                     "unknown-name: unknown name `Gold` (the program "
+                                     "declares no levels)")});
 }
 
 TEST(CheckNames, UnknownLevelAttributeSuggestsNearest) {
   std::string p = kPrelude + "rule r on purchase { points += event.amount * level.rat }\n";
-  EXPECT_EQ(check_text(p), Lines{err(p, "rat }", "unknown-attribute: unknown level attribute "
-                                                 "`rat` (did you mean `rate`?)")});
+  EXPECT_EQ(check_text(p), Lines{err(p, "rat }",
+                                     "unknown-attribute: unknown level attribute "
+                                     "`rat` (did you mean `rate`?)")});
 }
 
 TEST(CheckNames, LevelAttributeMissingOnLowestLevelIsAnErrorWhenRead) {
@@ -197,9 +209,10 @@ TEST(CheckNames, LevelAttributeMissingOnLowestLevelIsAnErrorWhenRead) {
       "}\n"
       "rule r on purchase { points += level.bonus; growth += event.amount }\n";
   EXPECT_EQ(check_text(p),
-            Lines{err(p, "bonus;", "level-attribute: level attribute `bonus` is not set on the "
-                                   "lowest level `V1`; levels inherit upward, so a member at `V1` "
-                                   "would have no value: set it there")});
+            Lines{err(p, "bonus;",
+                      "level-attribute: level attribute `bonus` is not set on the "
+                      "lowest level `V1`; levels inherit upward, so a member at `V1` "
+                      "would have no value: set it there")});
   // Declared on a higher level but never read: fine.
   std::string q = p.substr(0, p.find("rule r")) + "rule r on purchase { growth += event.amount }\n";
   EXPECT_EQ(check_text(q), Lines{});
@@ -210,25 +223,28 @@ TEST(CheckNames, LevelAttributeWithoutLevels) {
       "program t { timezone \"UTC\" currency \"CNY\" }\n"
       "event e {}\n"
       "rule r on e { points += level.rate }\n";
-  EXPECT_EQ(check_text(p), Lines{err(p, "rate", "unknown-attribute: unknown level attribute "
-                                                "`rate`: the program declares no levels")});
+  EXPECT_EQ(check_text(p), Lines{err(p, "rate",
+                                     "unknown-attribute: unknown level attribute "
+                                     "`rate`: the program declares no levels")});
 }
 
 TEST(CheckNames, UnknownPackageInTask) {
   std::string p = kPrelude +
                   "package newbie available 30 days after join\n"
                   "task t in newbe on purchase { points += 1 }\n";
-  EXPECT_EQ(check_text(p), Lines{err(p, "newbe", "unknown-package: unknown package `newbe` (did "
-                                                 "you mean `newbie`?)")});
+  EXPECT_EQ(check_text(p), Lines{err(p, "newbe",
+                                     "unknown-package: unknown package `newbe` (did "
+                                     "you mean `newbie`?)")});
 }
 
 TEST(CheckNames, UnknownPrivilegeInGrant) {
   std::string p = kPrelude +
                   "privilege free_shipping for level >= V2 quota 4 per month\n"
                   "rule r on purchase { grant free_shiping 2 }\n";
-  EXPECT_EQ(check_text(p), Lines{err(p, "free_shiping", "unknown-privilege: unknown privilege "
-                                                        "`free_shiping` (did you mean "
-                                                        "`free_shipping`?)")});
+  EXPECT_EQ(check_text(p), Lines{err(p, "free_shiping",
+                                     "unknown-privilege: unknown privilege "
+                                     "`free_shiping` (did you mean "
+                                     "`free_shipping`?)")});
 }
 
 TEST(CheckNames, UnknownSegment) {
@@ -240,8 +256,9 @@ TEST(CheckNames, UnknownSegment) {
             (Lines{fmt::format("{} warning unused: segment `dormant` is never used: no expression "
                                "reads `segment.dormant`",
                                loc_of(p, "dormant")),
-                   err(p, "dormnt", "unknown-segment: unknown segment `dormnt` (did you mean "
-                                    "`dormant`?)")}));
+                   err(p, "dormnt",
+                       "unknown-segment: unknown segment `dormnt` (did you mean "
+                       "`dormant`?)")}));
 }
 
 TEST(CheckNames, ReverseNamesADeclaredEventAndOneOfItsFields) {
@@ -249,13 +266,15 @@ TEST(CheckNames, ReverseNamesADeclaredEventAndOneOfItsFields) {
                   "rule r1 on refund { reverse purchse where order_id == event.order_id }\n"
                   "rule r2 on refund { reverse purchase where orderid == event.order_id }\n"
                   "rule r3 on refund { reverse level_up where to == V2 }\n";
-  EXPECT_EQ(check_text(p),
-            (Lines{err(p, "purchse", "unknown-event: unknown event type `purchse` (did you mean "
-                                     "`purchase`?)"),
-                   err(p, "orderid", "unknown-field: unknown field `orderid` of event `purchase` "
-                                     "(did you mean `order_id`?)"),
-                   err(p, "level_up where", "pseudo-event: `reverse` undoes what declared events "
-                                            "awarded; `level_up` is raised by the engine")}));
+  EXPECT_EQ(check_text(p), (Lines{err(p, "purchse",
+                                      "unknown-event: unknown event type `purchse` (did you mean "
+                                      "`purchase`?)"),
+                                  err(p, "orderid",
+                                      "unknown-field: unknown field `orderid` of event `purchase` "
+                                      "(did you mean `order_id`?)"),
+                                  err(p, "level_up where",
+                                      "pseudo-event: `reverse` undoes what declared events "
+                                      "awarded; `level_up` is raised by the engine")}));
 }
 
 TEST(CheckNames, AggregatesNameDeclaredEventsAndNumericFields) {
@@ -266,10 +285,12 @@ TEST(CheckNames, AggregatesNameDeclaredEventsAndNumericFields) {
                   "> 1 and sum(purchase.amount within 1 year) > 5\n"
                   "rule r on purchase when segment.a or segment.b or segment.c { points += 1 }\n";
   EXPECT_EQ(check_text(p),
-            (Lines{err(p, "purchse", "unknown-event: unknown event type `purchse` (did you mean "
-                                     "`purchase`?)"),
-                   err(p, "amout", "unknown-field: unknown field `amout` of event `purchase` (did "
-                                   "you mean `amount`?)")}));
+            (Lines{err(p, "purchse",
+                       "unknown-event: unknown event type `purchse` (did you mean "
+                       "`purchase`?)"),
+                   err(p, "amout",
+                       "unknown-field: unknown field `amout` of event `purchase` (did "
+                       "you mean `amount`?)")}));
 }
 
 TEST(CheckNames, FunctionsAndTheirArgumentCounts) {
@@ -290,8 +311,9 @@ TEST(CheckNames, UnknownFunctionInATree) {
   out.program->rules.back().body[0].value.text = "flor";
   std::vector<std::string> lines;
   for (const auto& d : check_program(*out.program)) lines.push_back(describe(d));
-  EXPECT_EQ(lines, Lines{err(p, "floor", "unknown-function: unknown function `flor` (did you mean "
-                                         "`floor`?)")});
+  EXPECT_EQ(lines, Lines{err(p, "floor",
+                             "unknown-function: unknown function `flor` (did you mean "
+                             "`floor`?)")});
 }
 
 TEST(CheckNames, DuplicateDeclarationsOfOneKind) {
@@ -300,13 +322,14 @@ TEST(CheckNames, DuplicateDeclarationsOfOneKind) {
                   "event share { target: string; target: string }\n"
                   "rule base on refund { points -= 1 }\n"
                   "task base on purchase { points += 1 }\n";  // a task may share a rule's id
-  EXPECT_EQ(check_text(p),
-            (Lines{err(p, "purchase { amount: money }", "duplicate: event `purchase` is declared twice"),
-                   err(p, "target", "duplicate: field `target` of event `share` is declared twice "
-                                    "(first at line 12)",
-                       1),
-                   err(p, "base", "duplicate: rule `base` is declared twice (first at line 10)",
-                       1)}));
+  EXPECT_EQ(
+      check_text(p),
+      (Lines{err(p, "purchase { amount: money }", "duplicate: event `purchase` is declared twice"),
+             err(p, "target",
+                 "duplicate: field `target` of event `share` is declared twice "
+                 "(first at line 12)",
+                 1),
+             err(p, "base", "duplicate: rule `base` is declared twice (first at line 10)", 1)}));
 }
 
 TEST(CheckNames, DuplicateLevel) {
@@ -325,15 +348,18 @@ TEST(CheckNames, FieldTypesMustBeKnown) {
       "member { born: dat }\n"
       "event purchase { amount: mony; n: level }\n";
   EXPECT_EQ(check_text(p),
-            (Lines{err(p, "dat", "unknown-type: unknown type `dat` for field `born`; the types are "
-                                 "int, decimal, money, bool, string, date, time, duration, "
-                                 "set<string> (did you mean `date`?)"),
-                   err(p, "mony", "unknown-type: unknown type `mony` for field `amount`; the types "
-                                  "are int, decimal, money, bool, string, date, time, duration, "
-                                  "set<string> (did you mean `money`?)"),
-                   err(p, "level", "unknown-type: unknown type `level` for field `n`; the types "
-                                   "are int, decimal, money, bool, string, date, time, duration, "
-                                   "set<string>")}));
+            (Lines{err(p, "dat",
+                       "unknown-type: unknown type `dat` for field `born`; the types are "
+                       "int, decimal, money, bool, string, date, time, duration, "
+                       "set<string> (did you mean `date`?)"),
+                   err(p, "mony",
+                       "unknown-type: unknown type `mony` for field `amount`; the types "
+                       "are int, decimal, money, bool, string, date, time, duration, "
+                       "set<string> (did you mean `money`?)"),
+                   err(p, "level",
+                       "unknown-type: unknown type `level` for field `n`; the types "
+                       "are int, decimal, money, bool, string, date, time, duration, "
+                       "set<string>")}));
 }
 
 TEST(CheckNames, ReservedNames) {
@@ -343,12 +369,15 @@ TEST(CheckNames, ReservedNames) {
       "event join { x: int }\n"
       "event purchase { id: string }\n";
   EXPECT_EQ(check_text(p),
-            (Lines{err(p, "string", "type-mismatch: `member.tags` is always a set<string> (tag += "
-                                    "adds to it), not string"),
-                   err(p, "join", "reserved: `join` is an event the engine raises itself; choose "
-                                  "another name"),
-                   err(p, "id:", "reserved: every event already has a field `id`; choose another "
-                                 "name")}));
+            (Lines{err(p, "string",
+                       "type-mismatch: `member.tags` is always a set<string> (tag += "
+                       "adds to it), not string"),
+                   err(p, "join",
+                       "reserved: `join` is an event the engine raises itself; choose "
+                       "another name"),
+                   err(p, "id:",
+                       "reserved: every event already has a field `id`; choose another "
+                       "name")}));
 }
 
 TEST(CheckNames, EventIsNotAvailableOutsideEventDeclarations) {
@@ -356,12 +385,13 @@ TEST(CheckNames, EventIsNotAvailableOutsideEventDeclarations) {
                   "segment big when event.amount > 100\n"
                   "privilege p for event.amount > 1\n"
                   "rule r on purchase when segment.big { points += 1 }\n";
-  EXPECT_EQ(check_text(p),
-            (Lines{err(p, "event.amount > 100", "no-event: `event.amount` cannot be read in a "
-                                                "segment: it is not evaluated for one event"),
-                   err(p, "event.amount > 1\n", "no-event: `event.amount` cannot be read in a "
-                                                "privilege's `for`: it is not evaluated for one "
-                                                "event")}));
+  EXPECT_EQ(check_text(p), (Lines{err(p, "event.amount > 100",
+                                      "no-event: `event.amount` cannot be read in a "
+                                      "segment: it is not evaluated for one event"),
+                                  err(p, "event.amount > 1\n",
+                                      "no-event: `event.amount` cannot be read in a "
+                                      "privilege's `for`: it is not evaluated for one "
+                                      "event")}));
 }
 
 TEST(CheckNames, CampaignWithoutOnReadsOnlySharedFields) {
@@ -369,10 +399,10 @@ TEST(CheckNames, CampaignWithoutOnReadsOnlySharedFields) {
                   "campaign c every friday for event.order_id != \"\" and event.amount > 1 {\n"
                   "  points += 1\n"
                   "}\n";
-  EXPECT_EQ(check_text(p),
-            Lines{err(p, "amount > 1", "unknown-field: `amount` is not a field of every declared "
-                                       "event; a campaign without `on` reads only the fields all "
-                                       "events share")});
+  EXPECT_EQ(check_text(p), Lines{err(p, "amount > 1",
+                                     "unknown-field: `amount` is not a field of every declared "
+                                     "event; a campaign without `on` reads only the fields all "
+                                     "events share")});
 }
 
 TEST(CheckNames, WrongFirstNameOfAPath) {
@@ -381,10 +411,11 @@ TEST(CheckNames, WrongFirstNameOfAPath) {
                   "rule s on refund when purchase.amount > 0 { points += 1 }\n";
   EXPECT_EQ(check_text(p),
             (Lines{err(p, "evnt", "unknown-name: unknown name `evnt` (did you mean `event`?)"),
-                   err(p, "purchase.amount", "unknown-name: `purchase.amount`: the current "
-                                             "event's fields are read as `event.amount`; another "
-                                             "event's history through count(), sum(), last() or "
-                                             "first()")}));
+                   err(p, "purchase.amount",
+                       "unknown-name: `purchase.amount`: the current "
+                       "event's fields are read as `event.amount`; another "
+                       "event's history through count(), sum(), last() or "
+                       "first()")}));
 }
 
 }  // namespace
@@ -400,9 +431,10 @@ TEST(CheckNames, IncompleteAndOverlongPaths) {
   EXPECT_EQ(check_text(p),
             (std::vector<std::string>{
                 err(p, "event {", "unknown-name: `event` needs a name after it: `event.NAME`"),
-                err(p, "event.amount.cents", "unknown-name: `event.amount.cents` is not a name; "
-                                             "expected event.FIELD, member.ATTRIBUTE, "
-                                             "level.ATTRIBUTE or segment.ID")}));
+                err(p, "event.amount.cents",
+                    "unknown-name: `event.amount.cents` is not a name; "
+                    "expected event.FIELD, member.ATTRIBUTE, "
+                    "level.ATTRIBUTE or segment.ID")}));
 }
 
 TEST(CheckNames, AggregatesReadDeclaredEventsAndSumNumbers) {
@@ -411,10 +443,11 @@ TEST(CheckNames, AggregatesReadDeclaredEventsAndSumNumbers) {
                   "segment b when sum(purchase.category within 30 days) > 1\n"
                   "rule r on purchase when segment.a or segment.b { points += 1 }\n";
   EXPECT_EQ(check_text(p),
-            (std::vector<std::string>{
-                err(p, "level_up", "pseudo-event: `count()` reads the member's own declared "
-                                   "events; `level_up` is raised by the engine"),
-                err(p, "category within", "type-mismatch: `sum` adds up numbers; "
+            (std::vector<std::string>{err(p, "level_up",
+                                          "pseudo-event: `count()` reads the member's own declared "
+                                          "events; `level_up` is raised by the engine"),
+                                      err(p, "category within",
+                                          "type-mismatch: `sum` adds up numbers; "
                                           "`purchase.category` is string")}));
 }
 
@@ -422,10 +455,10 @@ TEST(CheckNames, ReservedLevelName) {
   std::string p =
       "program t { timezone \"UTC\" currency \"CNY\" }\n"
       "levels by growth { level level from 0 }\n";
-  EXPECT_EQ(check_text(p),
-            std::vector<std::string>{err(p, "level from", "reserved: a level cannot be called "
-                                                          "`level`: in expressions `level` means "
-                                                          "the member's level")});
+  EXPECT_EQ(check_text(p), std::vector<std::string>{err(p, "level from",
+                                                        "reserved: a level cannot be called "
+                                                        "`level`: in expressions `level` means "
+                                                        "the member's level")});
 }
 
 }  // namespace

@@ -3,13 +3,12 @@
 // (did you mean `amount`?)"), and find where a piece of the text is, so expectations stay readable.
 #pragma once
 
-#include <gtest/gtest.h>
-
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include "dsl/diagnostics.hpp"
 #include "dsl/parse.hpp"
@@ -21,7 +20,8 @@ inline std::string describe(const dsl::Diagnostic& d) {
   const char* severity = d.severity == dsl::Severity::kError     ? "error"
                          : d.severity == dsl::Severity::kWarning ? "warning"
                                                                  : "note";
-  std::string out = fmt::format("{}:{} {} {}: {}", d.loc.line, d.loc.col, severity, d.code, d.message);
+  std::string out =
+      fmt::format("{}:{} {} {}: {}", d.loc.line, d.loc.col, severity, d.code, d.message);
   if (d.suggestion) out += fmt::format(" (did you mean `{}`?)", *d.suggestion);
   return out;
 }

@@ -28,12 +28,14 @@ TEST(CheckWarnings, LevelsAboveTheFirstAreUnreachableWithoutGrowth) {
                   "levels by growth { level A from 0 level B from 10 level C from 20 }\n"
                   "rule r on purchase { points += event.amount }\n";
   EXPECT_EQ(check_text(p),
-            (Lines{warn(p, "B", "unreachable-level: level `B` can never be reached: nothing in the "
-                                "program awards growth (`growth +=`), so every member stays at "
-                                "`A`"),
-                   warn(p, "C from", "unreachable-level: level `C` can never be reached: nothing in the "
-                                "program awards growth (`growth +=`), so every member stays at "
-                                "`A`")}));
+            (Lines{warn(p, "B",
+                        "unreachable-level: level `B` can never be reached: nothing in the "
+                        "program awards growth (`growth +=`), so every member stays at "
+                        "`A`"),
+                   warn(p, "C from",
+                        "unreachable-level: level `C` can never be reached: nothing in the "
+                        "program awards growth (`growth +=`), so every member stays at "
+                        "`A`")}));
   std::string q = kHead +
                   "levels by growth { level A from 0 level B from 10 }\n"
                   "task t on purchase count 3 { growth += 5 }\n";
@@ -45,11 +47,13 @@ TEST(CheckWarnings, GrowthOnlyInARuleThatNeverFiresReachesNothing) {
                   "levels by growth { level A from 0 level B from 10 }\n"
                   "rule r on purchase when 1 > 2 { growth += event.amount }\n";
   EXPECT_EQ(check_text(p),
-            (Lines{warn(p, "B", "unreachable-level: level `B` can never be reached: nothing in the "
-                                "program awards growth (`growth +=`), so every member stays at "
-                                "`A`"),
-                   warn(p, "> 2", "never-fires: rule `r` can never fire: its `when` is always "
-                                    "false")}));
+            (Lines{warn(p, "B",
+                        "unreachable-level: level `B` can never be reached: nothing in the "
+                        "program awards growth (`growth +=`), so every member stays at "
+                        "`A`"),
+                   warn(p, "> 2",
+                        "never-fires: rule `r` can never fire: its `when` is always "
+                        "false")}));
 }
 
 TEST(CheckWarnings, ConstantFalseConditions) {
@@ -63,16 +67,21 @@ TEST(CheckWarnings, ConstantFalseConditions) {
                   "rule r5 on purchase when level > A or false { points += 1 }\n"
                   "task t1 on purchase when \"a\" == \"b\" { points += 1 }\n";
   EXPECT_EQ(check_text(p),
-            (Lines{warn(p, "false {", "never-fires: rule `r1` can never fire: its `when` is always "
-                                      "false"),
-                   warn(p, "and event.amount > 0", "never-fires: rule `r2` can never fire: its `when` is always "
-                                    "false"),
-                   warn(p, "< A", "never-fires: rule `r3` can never fire: its `when` is "
-                                        "always false"),
-                   warn(p, "or not", "never-fires: rule `r4` can never fire: its `when` is "
-                                           "always false"),
-                   warn(p, "== \"b\"", "never-fires: task `t1` can never progress: its `when` is "
-                                    "always false")}));
+            (Lines{warn(p, "false {",
+                        "never-fires: rule `r1` can never fire: its `when` is always "
+                        "false"),
+                   warn(p, "and event.amount > 0",
+                        "never-fires: rule `r2` can never fire: its `when` is always "
+                        "false"),
+                   warn(p, "< A",
+                        "never-fires: rule `r3` can never fire: its `when` is "
+                        "always false"),
+                   warn(p, "or not",
+                        "never-fires: rule `r4` can never fire: its `when` is "
+                        "always false"),
+                   warn(p, "== \"b\"",
+                        "never-fires: task `t1` can never progress: its `when` is "
+                        "always false")}));
 }
 
 TEST(CheckWarnings, PseudoEventsThatAreNeverRaised) {
@@ -82,23 +91,26 @@ TEST(CheckWarnings, PseudoEventsThatAreNeverRaised) {
                   "rule down on level_down { points += 1 }\n"
                   "rule done on task_done { points += 1 }\n"
                   "rule bought on reward_redeemed { points += 1 }\n";
-  EXPECT_EQ(check_text(p),
-            (Lines{warn(p, "level_up", "never-fires: rule `up` can never fire: there is no level "
+  EXPECT_EQ(check_text(p), (Lines{warn(p, "level_up",
+                                       "never-fires: rule `up` can never fire: there is no level "
                                        "above the lowest, so `level_up` is never raised"),
-                   warn(p, "level_down", "never-fires: rule `down` can never fire: there is no "
-                                         "level above the lowest, so `level_down` is never raised"),
-                   warn(p, "task_done", "never-fires: rule `done` can never fire: no task is "
-                                        "declared, so `task_done` is never raised"),
-                   warn(p, "reward_redeemed", "never-fires: rule `bought` can never fire: no "
-                                              "reward is declared, so `reward_redeemed` is never "
-                                              "raised")}));
+                                  warn(p, "level_down",
+                                       "never-fires: rule `down` can never fire: there is no "
+                                       "level above the lowest, so `level_down` is never raised"),
+                                  warn(p, "task_done",
+                                       "never-fires: rule `done` can never fire: no task is "
+                                       "declared, so `task_done` is never raised"),
+                                  warn(p, "reward_redeemed",
+                                       "never-fires: rule `bought` can never fire: no "
+                                       "reward is declared, so `reward_redeemed` is never "
+                                       "raised")}));
   std::string q = kHead +
                   "levels by growth { level A from 0 level B from 10 }\n"
                   "rule g on purchase { growth += event.amount }\n"
                   "rule down on level_down { points += 1 }\n";
-  EXPECT_EQ(check_text(q),
-            Lines{warn(q, "level_down", "never-fires: rule `down` can never fire: `level_down` is "
-                                        "raised only by reviews, and `levels` has no `review`")});
+  EXPECT_EQ(check_text(q), Lines{warn(q, "level_down",
+                                      "never-fires: rule `down` can never fire: `level_down` is "
+                                      "raised only by reviews, and `levels` has no `review`")});
 }
 
 TEST(CheckWarnings, TaskInAPackageThatIsNeverAvailable) {
@@ -107,11 +119,11 @@ TEST(CheckWarnings, TaskInAPackageThatIsNeverAvailable) {
                   "package open for true\n"
                   "task a in closed on purchase { points += 1 }\n"
                   "task b in open on purchase { points += 1 }\n";
-  EXPECT_EQ(check_text(p),
-            Lines{warn(p, "closed", "never-available: task `a` can never progress: its package "
-                                    "`closed` is never available (the package's `for` is always "
-                                    "false)",
-                       1)});
+  EXPECT_EQ(check_text(p), Lines{warn(p, "closed",
+                                      "never-available: task `a` can never progress: its package "
+                                      "`closed` is never available (the package's `for` is always "
+                                      "false)",
+                                      1)});
 }
 
 TEST(CheckWarnings, CampaignsStackingPastFour) {
@@ -120,10 +132,10 @@ TEST(CheckWarnings, CampaignsStackingPastFour) {
                   "rule r on purchase { points += event.amount }\n"
                   "campaign day18 on purchase every month on day 18 { points *= 2 }\n"
                   "campaign friday every friday { points *= 3 }\n";
-  EXPECT_EQ(check_text(p),
-            Lines{warn(p, "friday every", "stacking: campaigns `day18` and `friday` can be active "
-                                          "together on `purchase` and multiply points by 6, more "
-                                          "than x4")});
+  EXPECT_EQ(check_text(p), Lines{warn(p, "friday every",
+                                      "stacking: campaigns `day18` and `friday` can be active "
+                                      "together on `purchase` and multiply points by 6, more "
+                                      "than x4")});
 }
 
 TEST(CheckWarnings, CampaignsThatCannotOverlapDoNotStack) {
@@ -153,9 +165,9 @@ TEST(CheckWarnings, CampaignsThatCannotOverlapDoNotStack) {
                   "rule r on purchase { points += event.amount }\n"
                   "campaign a during 2026-06-01 .. 2026-06-05 { points *= 3 }\n"
                   "campaign b every friday { points *= 3 }\n";
-  EXPECT_EQ(check_text(p),
-            Lines{warn(p, "b every", "stacking: campaigns `a` and `b` can be active together on "
-                                     "`purchase` and multiply points by 9, more than x4")});
+  EXPECT_EQ(check_text(p), Lines{warn(p, "b every",
+                                      "stacking: campaigns `a` and `b` can be active together on "
+                                      "`purchase` and multiply points by 9, more than x4")});
 }
 
 TEST(CheckWarnings, StackingReportsTheLargestSetOnce) {
@@ -168,13 +180,14 @@ TEST(CheckWarnings, StackingReportsTheLargestSetOnce) {
                   "campaign dinner on signin every day from 12:00 to 20:00 { growth *= 1.5 }\n";
   // x2 * x2 = 4 is not more than 4; with lunch, x8 (on both events, reported once). Growth:
   // lunch x5 with dinner x1.5 on signin at noon.
-  EXPECT_EQ(check_text(p),
-            (Lines{warn(p, "lunch every", "stacking: campaigns `d18`, `friday` and `lunch` can be "
-                                          "active together on `purchase` and multiply points by "
-                                          "8, more than x4"),
-                   warn(p, "dinner", "stacking: campaigns `lunch` and `dinner` can be active "
-                                     "together on `signin` and multiply growth by 7.5, more than "
-                                     "x4")}));
+  EXPECT_EQ(check_text(p), (Lines{warn(p, "lunch every",
+                                       "stacking: campaigns `d18`, `friday` and `lunch` can be "
+                                       "active together on `purchase` and multiply points by "
+                                       "8, more than x4"),
+                                  warn(p, "dinner",
+                                       "stacking: campaigns `lunch` and `dinner` can be active "
+                                       "together on `signin` and multiply growth by 7.5, more than "
+                                       "x4")}));
 }
 
 TEST(CheckWarnings, ProductOfExactlyFourIsFine) {
@@ -196,16 +209,18 @@ TEST(CheckWarnings, UnusedSegmentsAndPrivileges) {
                   "segment idle when segment.used\n"
                   "rule r on purchase { grant granted }\n";
   auto lines = check_text(p);
-  EXPECT_EQ(lines,
-            (Lines{warn(p, "forgotten", "unused: privilege `forgotten` is never given: it has no "
-                                        "`for` or `quota`, and no `grant forgotten` names it"),
-                   fmt::format("{} error cycle: segments read each other in a loop: segment "
-                               "`self` -> segment `self`",
-                               loc_of(p, "self")),
-                   warn(p, "self", "unused: segment `self` is never used: no expression reads "
-                                   "`segment.self`"),
-                   warn(p, "idle", "unused: segment `idle` is never used: no expression reads "
-                                   "`segment.idle`")}));
+  EXPECT_EQ(lines, (Lines{warn(p, "forgotten",
+                               "unused: privilege `forgotten` is never given: it has no "
+                               "`for` or `quota`, and no `grant forgotten` names it"),
+                          fmt::format("{} error cycle: segments read each other in a loop: segment "
+                                      "`self` -> segment `self`",
+                                      loc_of(p, "self")),
+                          warn(p, "self",
+                               "unused: segment `self` is never used: no expression reads "
+                               "`segment.self`"),
+                          warn(p, "idle",
+                               "unused: segment `idle` is never used: no expression reads "
+                               "`segment.idle`")}));
 }
 
 }  // namespace
@@ -222,8 +237,9 @@ TEST(CheckWarnings, ManyCampaignsNoStacking) {
   for (int k = 0; k < 40; ++k) {
     std::string schedule = k % 4 == 0   ? fmt::format("every month on day {}", k % 28 + 1)
                            : k % 4 == 1 ? "every friday"
-                           : k % 4 == 2 ? fmt::format("every day from {:02}:00 to {:02}:30", k % 24, k % 24)
-                                        : fmt::format("during 2026-01-{:02} .. 2026-12-31", k % 28 + 1);
+                           : k % 4 == 2
+                               ? fmt::format("every day from {:02}:00 to {:02}:30", k % 24, k % 24)
+                               : fmt::format("during 2026-01-{:02} .. 2026-12-31", k % 28 + 1);
     std::string on = k % 2 == 0 ? fmt::format("on e{} ", k % 10) : "";
     p += fmt::format("campaign c{} {}{} {{ points *= 1.01 }}\n", k, on, schedule);
   }

@@ -1,12 +1,11 @@
 // The evaluator's contract (engine/eval/evaluator.hpp): a refused operation leaves the member and
 // the shared counters exactly as they were; the same inputs give the same effects and states.
-#include "engine/eval/evaluator.hpp"
-
 #include <gtest/gtest.h>
 
 #include "codec/snapshot.hpp"
 #include "dsl/parse.hpp"
 #include "engine/check/checker.hpp"
+#include "engine/eval/evaluator.hpp"
 #include "engine/plan/planner.hpp"
 
 namespace merit::engine {
@@ -23,7 +22,8 @@ std::shared_ptr<const Plan> plan_of(const std::string& text) {
   return plan ? *plan : nullptr;
 }
 
-Operation purchase(const Plan& plan, const char* id, const char* time, const char* amount, const char* qty) {
+Operation purchase(const Plan& plan, const char* id, const char* time, const char* amount,
+                   const char* qty) {
   Operation op;
   op.kind = OpKind::kEvent;
   op.id = id;
@@ -70,7 +70,8 @@ TEST(Evaluator, RefusedRedemptionChangesNothingEvenAfterExpiryWasDue) {
   MemberState m = new_member(*plan, "m");
   SharedState shared = new_shared(*plan);
   ApplyResult r;
-  apply(*plan, m, shared, purchase(*plan, "e1", "2026-02-01T10:00", "40", "1"), r);  // 40 + 40 campaign
+  apply(*plan, m, shared, purchase(*plan, "e1", "2026-02-01T10:00", "40", "1"),
+        r);  // 40 + 40 campaign
   ASSERT_FALSE(r.rejection);
   std::string before = codec::member_snapshot_json(m);
   Operation redeem;
@@ -116,11 +117,14 @@ TEST(Evaluator, SameInputsGiveTheSameStatesAndEffects) {
     SharedState shared = new_shared(*plan);
     ApplyResult r;
     std::string trace;
-    const char* times[] = {"2026-01-05T09:00", "2026-01-31T23:59", "2026-03-01T00:00", "2026-03-15T12:00"};
+    const char* times[] = {"2026-01-05T09:00", "2026-01-31T23:59", "2026-03-01T00:00",
+                           "2026-03-15T12:00"};
     int n = 0;
     for (const char* t : times) {
-      apply(*plan, m, shared, purchase(*plan, ("e" + std::to_string(++n)).c_str(), t, "33.33", "3"), r);
-      for (const auto& e : r.effects) trace += std::to_string(static_cast<int>(e.kind)) + ":" + std::to_string(e.amount) + ",";
+      apply(*plan, m, shared, purchase(*plan, ("e" + std::to_string(++n)).c_str(), t, "33.33", "3"),
+            r);
+      for (const auto& e : r.effects)
+        trace += std::to_string(static_cast<int>(e.kind)) + ":" + std::to_string(e.amount) + ",";
     }
     return trace + codec::member_snapshot_json(m) + codec::shared_snapshot_json(shared);
   };

@@ -2,12 +2,12 @@
 // segments and packages add, and determinism.
 #include "engine/plan/graph.hpp"
 
-#include <gtest/gtest.h>
-
 #include <memory>
 #include <set>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "dsl/parse.hpp"
 #include "dsl/source.hpp"
@@ -147,14 +147,26 @@ TEST(Graph, AggregatesSegmentsPackagesCampaigns) {
   auto plan = plan_of(kWide);
   ASSERT_NE(plan, nullptr);
   Graph g = build_graph(*plan);
-  EXPECT_EQ(node_ids(g), (std::vector<std::string>{
-                             "event event:purchase", "event event:signin", "pseudo_event pseudo:level_up",
-                             "pseudo_event pseudo:level_down", "pseudo_event pseudo:task_done",
-                             "package package:starter", "task task:three", "task task:streak",
-                             "rule rule:bonus", "rule rule:counted", "campaign campaign:night", "points points",
-                             "growth growth", "levels levels", "privilege privilege:gift", "tag tag:\"plain\"",
-                             "aggregate aggregate:0", "aggregate aggregate:1", "segment segment:big",
-                             "attribute attribute:vip"}));
+  EXPECT_EQ(node_ids(g), (std::vector<std::string>{"event event:purchase",
+                                                   "event event:signin",
+                                                   "pseudo_event pseudo:level_up",
+                                                   "pseudo_event pseudo:level_down",
+                                                   "pseudo_event pseudo:task_done",
+                                                   "package package:starter",
+                                                   "task task:three",
+                                                   "task task:streak",
+                                                   "rule rule:bonus",
+                                                   "rule rule:counted",
+                                                   "campaign campaign:night",
+                                                   "points points",
+                                                   "growth growth",
+                                                   "levels levels",
+                                                   "privilege privilege:gift",
+                                                   "tag tag:\"plain\"",
+                                                   "aggregate aggregate:0",
+                                                   "aggregate aggregate:1",
+                                                   "segment segment:big",
+                                                   "attribute attribute:vip"}));
   EXPECT_EQ(edge_lines(g), (std::vector<std::string>{
                                "event:purchase -triggers-> rule:bonus",
                                "event:purchase -triggers-> task:three",
@@ -188,15 +200,16 @@ TEST(Graph, AggregatesSegmentsPackagesCampaigns) {
     ADD_FAILURE() << "no node " << id;
     return none;
   };
-  EXPECT_EQ(node("package:starter").details, std::vector<std::string>{"available 7 days after join"});
+  EXPECT_EQ(node("package:starter").details,
+            std::vector<std::string>{"available 7 days after join"});
   EXPECT_EQ(node("task:three").group, "package:starter");
   EXPECT_EQ(node("task:three").details, std::vector<std::string>{"count 3 within 10 days, once"});
   EXPECT_EQ(node("task:streak").details, std::vector<std::string>{"streak 3 days, repeat weekly"});
   EXPECT_EQ(node("campaign:night").details,
             (std::vector<std::string>{"every day from 20:00 to 23:00", "budget 1000 points"}));
   EXPECT_EQ(node("levels").details,
-            (std::vector<std::string>{"by growth, review yearly, downgrade qualified", "L2 ≥ 500 (keep 400)",
-                                      "L1 ≥ 0"}));
+            (std::vector<std::string>{"by growth, review yearly, downgrade qualified",
+                                      "L2 ≥ 500 (keep 400)", "L1 ≥ 0"}));
   EXPECT_EQ(node("aggregate:0").label, "sum(purchase.amount within 30 days)");
   EXPECT_EQ(node("aggregate:1").label, "count(signin within 7 days)");
   EXPECT_EQ(node("segment:big").label, "big");
@@ -228,13 +241,15 @@ TEST(Graph, EveryNodeIsDrawnAndEveryEdgeNamesANode) {
       if (n.kind == NodeKind::kPackage) continue;  // drawn as a cluster
       std::string quoted_id;
       for (char c : n.id) quoted_id += c == '"' ? std::string("\\\"") : std::string(1, c);
-      EXPECT_NE(dot.find("\"" + quoted_id + "\" [label="), std::string::npos) << n.id << " is not drawn";
+      EXPECT_NE(dot.find("\"" + quoted_id + "\" [label="), std::string::npos)
+          << n.id << " is not drawn";
     }
   }
 }
 
 TEST(Graph, Deterministic) {
-  // Two plans built separately from the same text draw the same bytes, and so does a second drawing.
+  // Two plans built separately from the same text draw the same bytes, and so does a second
+  // drawing.
   auto a = plan_of(kWide);
   auto b = plan_of(kWide);
   ASSERT_NE(a, nullptr);
@@ -253,7 +268,8 @@ rule r "say \"hi\" \\ there" on e when event.s == "a\"b" { tag += "x\\y" }
 )");
   ASSERT_NE(plan, nullptr);
   std::string dot = to_dot(build_graph(*plan));
-  EXPECT_NE(dot.find(R"("rule:r" [label="r\nsay \"hi\" \\ there\nwhen event.s == \"a\\\"b\"")"), std::string::npos)
+  EXPECT_NE(dot.find(R"("rule:r" [label="r\nsay \"hi\" \\ there\nwhen event.s == \"a\\\"b\"")"),
+            std::string::npos)
       << dot;
 }
 

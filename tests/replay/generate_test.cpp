@@ -3,8 +3,6 @@
 // model, and histories the Replayer accepts except for the refusals a real history has too.
 #include "replay/generate.hpp"
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <chrono>
 #include <map>
@@ -13,8 +11,11 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "codec/operation_codec.hpp"
 #include "replay/replay.hpp"
+
 #include "tests/testing/test_util.hpp"
 
 namespace merit::replay {
@@ -40,7 +41,8 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
-GenOptions options(std::int64_t members, std::int64_t events, std::uint64_t seed = 1, std::int64_t days = 28) {
+GenOptions options(std::int64_t members, std::int64_t events, std::uint64_t seed = 1,
+                   std::int64_t days = 28) {
   GenOptions o;
   o.members = members;
   o.events = events;
@@ -104,7 +106,8 @@ Decoded decode_all(const engine::Plan& plan, const std::string& text) {
     engine::Operation op;
     auto r = decoder.decode(line, op);
     if (!r) {
-      if (d.problems.size() < 5) d.problems.push_back("line " + std::to_string(n) + ": " + r.error().message());
+      if (d.problems.size() < 5)
+        d.problems.push_back("line " + std::to_string(n) + ": " + r.error().message());
       continue;
     }
     d.ops.push_back(std::move(op));
@@ -124,7 +127,8 @@ TEST(Generate, EveryLineDecodesInTimeOrderWithRefundsOfOwnEarlierOrders) {
   const int refund = plan->event_index("refund");
   const int review = plan->event_index("review");
   ASSERT_GE(purchase, 0);
-  const auto order_slot = static_cast<std::size_t>(plan->events[static_cast<std::size_t>(purchase)].reverse_field);
+  const auto order_slot =
+      static_cast<std::size_t>(plan->events[static_cast<std::size_t>(purchase)].reverse_field);
   std::map<std::string, std::string> owner;  // order id -> member
   std::set<std::string> refunded;
   std::set<std::string> ids;
@@ -152,7 +156,8 @@ TEST(Generate, EveryLineDecodesInTimeOrderWithRefundsOfOwnEarlierOrders) {
     } else if (op.event_type == refund || op.event_type == review) {
       const auto& id = op.fields[0].s;
       auto it = owner.find(id);
-      ASSERT_NE(it, owner.end()) << op.id << " names order " << id << " that no earlier purchase made";
+      ASSERT_NE(it, owner.end()) << op.id << " names order " << id
+                                 << " that no earlier purchase made";
       EXPECT_EQ(it->second, op.member) << op.id << " names another member's order";
       if (op.event_type == refund) {
         ++refunds;
@@ -194,10 +199,12 @@ TEST(Generate, WeeklyRhythmHeavyTailAndSigninStreaks) {
     ++by_weekday[static_cast<std::size_t>(weekday(day))];
     ++by_hour[static_cast<std::size_t>(plan->zone.minute_of_day(op.time) / 60)];
     ++by_member[op.member];
-    if (op.kind == engine::OpKind::kEvent && op.event_type == signin) signin_days[op.member].insert(day.days);
+    if (op.kind == engine::OpKind::kEvent && op.event_type == signin)
+      signin_days[op.member].insert(day.days);
   }
   // Weekends are busier than weekdays; evenings busier than nights.
-  std::int64_t weekday_mean = (by_weekday[0] + by_weekday[1] + by_weekday[2] + by_weekday[3] + by_weekday[4]) / 5;
+  std::int64_t weekday_mean =
+      (by_weekday[0] + by_weekday[1] + by_weekday[2] + by_weekday[3] + by_weekday[4]) / 5;
   EXPECT_GT(by_weekday[5], weekday_mean * 11 / 10);
   EXPECT_GT(by_weekday[6], weekday_mean * 11 / 10);
   EXPECT_GT(by_hour[20], by_hour[3] * 5);
@@ -210,24 +217,27 @@ TEST(Generate, WeeklyRhythmHeavyTailAndSigninStreaks) {
   EXPECT_GT(top * 100 / 200000, 40) << "the top 10% of members make over 40% of the lines";
   // Habitual signers sign in nearly every day; most members do not.
   int daily = 0;
-  for (const auto& [m, ds] : signin_days) daily += ds.size() >= static_cast<std::size_t>(days * 8 / 10);
+  for (const auto& [m, ds] : signin_days)
+    daily += ds.size() >= static_cast<std::size_t>(days * 8 / 10);
   EXPECT_GT(daily, 100);
   EXPECT_LT(daily, 1000);
 }
 
 // Replays a generated history and returns the codes of the refusals (`code` -> count), failing on
 // anything a well-formed history should never produce.
-std::map<std::string, int> replay_refusals(std::shared_ptr<const engine::Plan> plan, const std::string& text,
+std::map<std::string, int> replay_refusals(std::shared_ptr<const engine::Plan> plan,
+                                           const std::string& text,
                                            std::int64_t* operations = nullptr) {
   Replayer replayer(plan);
   std::map<std::string, int> codes;
   std::istringstream in(text);
-  replayer.run(in, false, [&](std::int64_t line, const engine::Operation* op, const engine::ApplyResult* r) {
-    if (op == nullptr || r == nullptr || !r->rejection) return;
-    ++codes[r->rejection->code];
-    EXPECT_TRUE(op->kind == engine::OpKind::kRedeem || op->kind == engine::OpKind::kUse)
-        << "line " << line << ": " << op->id << " refused: " << r->rejection->message;
-  });
+  replayer.run(
+      in, false, [&](std::int64_t line, const engine::Operation* op, const engine::ApplyResult* r) {
+        if (op == nullptr || r == nullptr || !r->rejection) return;
+        ++codes[r->rejection->code];
+        EXPECT_TRUE(op->kind == engine::OpKind::kRedeem || op->kind == engine::OpKind::kUse)
+            << "line " << line << ": " << op->id << " refused: " << r->rejection->message;
+      });
   const auto& s = replayer.summary();
   EXPECT_EQ(s.malformed, 0) << (s.problems.empty() ? "" : s.problems.front());
   EXPECT_EQ(s.mismatched_duplicates, 0);
@@ -240,10 +250,11 @@ TEST(Generate, ReplaysWithOnlyTheRefusalsARealHistoryHas) {
   auto plan = default_plan();
   ASSERT_NE(plan, nullptr);
   std::int64_t operations = 0;
-  auto codes = replay_refusals(plan, generate_text(*plan, options(1000, 60000, 5, 45)), &operations);
+  auto codes =
+      replay_refusals(plan, generate_text(*plan, options(1000, 60000, 5, 45)), &operations);
   EXPECT_EQ(operations, 60000);
-  const std::set<std::string> expected = {"insufficient_points", "not_eligible", "limit_reached", "out_of_stock",
-                                          "no_uses_left"};
+  const std::set<std::string> expected = {"insufficient_points", "not_eligible", "limit_reached",
+                                          "out_of_stock", "no_uses_left"};
   int refused = 0;
   for (const auto& [code, n] : codes) {
     EXPECT_TRUE(expected.count(code)) << code;
@@ -268,11 +279,12 @@ TEST(Generate, EveryRulesetProgram) {
       if (op.kind == engine::OpKind::kEvent) seen.insert(op.event_type);
     }
     for (int e = 0; e < plan->declared_events; ++e) {
-      EXPECT_TRUE(seen.count(e)) << plan->events[static_cast<std::size_t>(e)].name << " never occurs";
+      EXPECT_TRUE(seen.count(e)) << plan->events[static_cast<std::size_t>(e)].name
+                                 << " never occurs";
     }
     for (const auto& [code, n] : replay_refusals(plan, text)) {
-      EXPECT_TRUE(code == "insufficient_points" || code == "not_eligible" || code == "limit_reached" ||
-                  code == "out_of_stock" || code == "no_uses_left")
+      EXPECT_TRUE(code == "insufficient_points" || code == "not_eligible" ||
+                  code == "limit_reached" || code == "out_of_stock" || code == "no_uses_left")
           << code << " x" << n;
     }
   }
@@ -295,7 +307,8 @@ TEST(Generate, Fast) {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(gen.produced(), 1000000);
   EXPECT_GT(bytes, 100u * 1000000u);
-  // 10 million lines must take well under a minute: a million well under six seconds, even unoptimized.
+  // 10 million lines must take well under a minute: a million well under six seconds, even
+  // unoptimized.
   EXPECT_LT(seconds, 6.0);
 }
 

@@ -5,16 +5,17 @@
 //  - the same input replayed twice gives identical bytes (states and ledger);
 //  - a history split at any point and resumed from the saved snapshot ends in the same states;
 //  - a program and its YAML twin give the same bytes.
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <map>
 #include <sstream>
+
+#include <gtest/gtest.h>
 
 #include "codec/state_json.hpp"
 #include "engine/eval/evaluator.hpp"
 #include "replay/generate.hpp"
 #include "replay/replay.hpp"
+
 #include "tests/testing/test_util.hpp"
 
 namespace merit::replay {
@@ -25,7 +26,8 @@ namespace fs = std::filesystem;
 std::vector<std::string> example_programs() {
   std::vector<std::string> out;
   for (const auto& d : fs::directory_iterator(testing::source_dir() + "/rulesets")) {
-    if (fs::exists(d.path() / "program.merit")) out.push_back((d.path() / "program.merit").string());
+    if (fs::exists(d.path() / "program.merit"))
+      out.push_back((d.path() / "program.merit").string());
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -48,7 +50,8 @@ struct Outcome {
   std::string ledger;
 };
 
-Outcome run_all(std::shared_ptr<const engine::Plan> plan, const std::string& events, Instant as_of) {
+Outcome run_all(std::shared_ptr<const engine::Plan> plan, const std::string& events,
+                Instant as_of) {
   Replayer r(plan);
   Outcome o;
   std::istringstream in(events);
@@ -89,21 +92,27 @@ TEST_P(Properties, LedgerAddsUpToTheBalances) {
     auto add = [&](const std::string& member, const engine::Effect& e) {
       using K = engine::EffectKind;
       switch (e.kind) {
-        case K::kPoints: ledger[member] += e.amount; break;
+        case K::kPoints:
+          ledger[member] += e.amount;
+          break;
         case K::kDeduct:
         case K::kSpend:
         case K::kExpire:
-        case K::kReverse: ledger[member] -= e.amount; break;
-        default: break;
+        case K::kReverse:
+          ledger[member] -= e.amount;
+          break;
+        default:
+          break;
       }
     };
     std::istringstream in(events);
     std::int64_t applied = 0;
-    r.run(in, false, [&](std::int64_t, const engine::Operation* op, const engine::ApplyResult* res) {
-      if (!op || !res || res->rejection) return;
-      ++applied;
-      for (const auto& e : res->effects) add(op->member, e);
-    });
+    r.run(in, false,
+          [&](std::int64_t, const engine::Operation* op, const engine::ApplyResult* res) {
+            if (!op || !res || res->rejection) return;
+            ++applied;
+            for (const auto& e : res->effects) add(op->member, e);
+          });
     EXPECT_GT(applied, 1000) << "the generated history should mostly apply (seed " << seed << ")";
     Instant t = last_time(events, *plan);
     for (const auto& id : r.store().member_ids()) {

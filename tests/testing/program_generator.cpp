@@ -104,7 +104,8 @@ class Gen {
       RuleDecl r;
       r.id = Ident{fresh("rule"), {}};
       r.name = maybe_name();
-      r.on = Ident{chance(6) == 0 ? pick<std::string>({"join", "level_up", "task_done"}) : event(), {}};
+      r.on = Ident{chance(6) == 0 ? pick<std::string>({"join", "level_up", "task_done"}) : event(),
+                   {}};
       if (chance(3)) r.when = expr(opt_.max_expr_depth);
       r.body = body(opt_.max_if_depth, false);
       r.comments = comments();
@@ -129,7 +130,8 @@ class Gen {
       t.on = Ident{event(), {}};
       if (chance(2)) t.when = expr(3);
       switch (below(4)) {
-        case 0: break;
+        case 0:
+          break;
         case 1:
           t.goal.kind = GoalKind::kCount;
           t.goal.count = 1 + static_cast<std::int64_t>(below(10));
@@ -147,8 +149,9 @@ class Gen {
           break;
       }
       if (chance(3)) {
-        t.repeat = pick<RepeatKind>({RepeatKind::kOnce, RepeatKind::kAlways, RepeatKind::kDaily,
-                                     RepeatKind::kWeekly, RepeatKind::kMonthly, RepeatKind::kYearly});
+        t.repeat =
+            pick<RepeatKind>({RepeatKind::kOnce, RepeatKind::kAlways, RepeatKind::kDaily,
+                              RepeatKind::kWeekly, RepeatKind::kMonthly, RepeatKind::kYearly});
       }
       t.body = body(opt_.max_if_depth, false);
       t.comments = comments();
@@ -239,15 +242,52 @@ class Gen {
   }
 
   std::string tricky_string() {
-    static const std::vector<std::string> kPieces = {
-        "黄金会员", "积分", "会员日双倍积分", "Gold", "silver member", "a \"quoted\" word",
-        "back\\slash", "# not a comment", "key: value", "yes", "no", "on", "off", "null", "~",
-        "123", "1.5", "-dash", "'single'", " leading space", "trailing space ", "{brace}",
-        "[list]", "a, b", "100%", "café", "emoji 🎉", "", "true", "2026-01-01", "@at", "`tick`",
-        "&amp", "*star", "!bang", "|pipe", ">gt", "?q", "x:y", "tab\tless", "line\u2028sep", "nel\u0085x",
-        "\uFEFFbom"};
+    static const std::vector<std::string> kPieces = {"黄金会员",
+                                                     "积分",
+                                                     "会员日双倍积分",
+                                                     "Gold",
+                                                     "silver member",
+                                                     "a \"quoted\" word",
+                                                     "back\\slash",
+                                                     "# not a comment",
+                                                     "key: value",
+                                                     "yes",
+                                                     "no",
+                                                     "on",
+                                                     "off",
+                                                     "null",
+                                                     "~",
+                                                     "123",
+                                                     "1.5",
+                                                     "-dash",
+                                                     "'single'",
+                                                     " leading space",
+                                                     "trailing space ",
+                                                     "{brace}",
+                                                     "[list]",
+                                                     "a, b",
+                                                     "100%",
+                                                     "café",
+                                                     "emoji 🎉",
+                                                     "",
+                                                     "true",
+                                                     "2026-01-01",
+                                                     "@at",
+                                                     "`tick`",
+                                                     "&amp",
+                                                     "*star",
+                                                     "!bang",
+                                                     "|pipe",
+                                                     ">gt",
+                                                     "?q",
+                                                     "x:y",
+                                                     "tab\tless",
+                                                     "line\u2028sep",
+                                                     "nel\u0085x",
+                                                     "\uFEFFbom"};
     std::string s = pick(kPieces);
-    if (s.find('\t') != std::string::npos) s = "tabless";  // no control characters in .merit strings
+    if (s.find('\t') != std::string::npos)
+      s = "tabless";  // no control characters in .merit strings
     if (chance(3) == 0) s += " " + pick(kPieces);
     if (s.find('\t') != std::string::npos) s = "tab less";
     return s;
@@ -259,9 +299,15 @@ class Gen {
   }
 
   std::vector<std::string> comments_always() {
-    static const std::vector<std::string> kComments = {
-        "a comment", "注释: 会员日", "", "rule: don't # touch", "  indented text", "x = 1; y = 2",
-        "- looks like a list item", "---", "{ not: yaml }"};
+    static const std::vector<std::string> kComments = {"a comment",
+                                                       "注释: 会员日",
+                                                       "",
+                                                       "rule: don't # touch",
+                                                       "  indented text",
+                                                       "x = 1; y = 2",
+                                                       "- looks like a list item",
+                                                       "---",
+                                                       "{ not: yaml }"};
     std::vector<std::string> out;
     std::size_t n = 1 + below(2);
     for (std::size_t i = 0; i < n; ++i) out.push_back(pick(kComments));
@@ -269,9 +315,8 @@ class Gen {
   }
 
   std::vector<FieldDecl> fields(std::size_t n) {
-    static const std::vector<std::string> kTypes = {"int",  "decimal", "money",    "bool",
-                                                    "string", "date",  "time", "duration",
-                                                    "set<string>"};
+    static const std::vector<std::string> kTypes = {
+        "int", "decimal", "money", "bool", "string", "date", "time", "duration", "set<string>"};
     std::vector<FieldDecl> out;
     static const std::vector<std::string> kNames = {"amount", "category", "channel", "order_id",
                                                     "stars",  "city",     "tags",    "level",
@@ -312,13 +357,21 @@ class Gen {
   Expiry expiry() {
     Expiry x;
     switch (below(4)) {
-      case 0: x.kind = ExpiryKind::kNever; break;
+      case 0:
+        x.kind = ExpiryKind::kNever;
+        break;
       case 1:
         x.kind = ExpiryKind::kAfter;
         x.after = duration({Unit::kDay, Unit::kWeek, Unit::kMonth, Unit::kYear});
         break;
-      case 2: x.kind = ExpiryKind::kEndOfMonth; x.plus = static_cast<std::int64_t>(below(4)); break;
-      default: x.kind = ExpiryKind::kEndOfYear; x.plus = static_cast<std::int64_t>(below(3)); break;
+      case 2:
+        x.kind = ExpiryKind::kEndOfMonth;
+        x.plus = static_cast<std::int64_t>(below(4));
+        break;
+      default:
+        x.kind = ExpiryKind::kEndOfYear;
+        x.plus = static_cast<std::int64_t>(below(3));
+        break;
     }
     return x;
   }
@@ -334,7 +387,8 @@ class Gen {
 
   std::string date() {
     char buf[16];
-    std::snprintf(buf, sizeof buf, "20%02zu-%02zu-%02zu", 20 + below(10), 1 + below(12), 1 + below(28));
+    std::snprintf(buf, sizeof buf, "20%02zu-%02zu-%02zu", 20 + below(10), 1 + below(12),
+                  1 + below(28));
     return buf;
   }
   std::string time_of_day() {
@@ -353,8 +407,14 @@ class Gen {
   Recurrence recurrence() {
     Recurrence r;
     switch (below(3)) {
-      case 0: r.kind = RecurKind::kMonthDay; r.day = 1 + static_cast<std::int64_t>(below(31)); break;
-      case 1: r.kind = RecurKind::kWeekday; r.weekday = static_cast<Weekday>(below(7)); break;
+      case 0:
+        r.kind = RecurKind::kMonthDay;
+        r.day = 1 + static_cast<std::int64_t>(below(31));
+        break;
+      case 1:
+        r.kind = RecurKind::kWeekday;
+        r.weekday = static_cast<Weekday>(below(7));
+        break;
       default:
         r.kind = RecurKind::kDailyHours;
         r.from = time_of_day();
@@ -368,8 +428,9 @@ class Gen {
   Expr number() {
     Expr e;
     e.kind = ExprKind::kNumber;
-    static const std::vector<std::string> kNums = {"0", "1", "2", "10", "50", "100", "500", "1000",
-                                                   "1.5", "0.25", "2.0", "1.2", "99.99", "12345"};
+    static const std::vector<std::string> kNums = {"0",   "1",   "2",     "10",   "50",
+                                                   "100", "500", "1000",  "1.5",  "0.25",
+                                                   "2.0", "1.2", "99.99", "12345"};
     e.text = pick(kNums);
     if (chance(8) == 0) e.percent = true;
     return e;
@@ -391,8 +452,12 @@ class Gen {
 
   Expr leaf() {
     switch (below(14)) {
-      case 0: case 1: case 2: return number();
-      case 3: return string_lit();
+      case 0:
+      case 1:
+      case 2:
+        return number();
+      case 3:
+        return string_lit();
       case 4: {
         Expr e;
         e.kind = ExprKind::kBool;
@@ -407,9 +472,18 @@ class Gen {
       case 6: {
         Expr e;
         switch (below(3)) {
-          case 0: e.kind = ExprKind::kDate; e.text = date(); break;
-          case 1: e.kind = ExprKind::kDateTime; e.text = date() + "T" + time_of_day(); break;
-          default: e.kind = ExprKind::kTimeOfDay; e.text = time_of_day(); break;
+          case 0:
+            e.kind = ExprKind::kDate;
+            e.text = date();
+            break;
+          case 1:
+            e.kind = ExprKind::kDateTime;
+            e.text = date() + "T" + time_of_day();
+            break;
+          default:
+            e.kind = ExprKind::kTimeOfDay;
+            e.text = time_of_day();
+            break;
         }
         return e;
       }
@@ -419,7 +493,9 @@ class Gen {
         e.duration = duration({Unit::kHour, Unit::kDay, Unit::kWeek, Unit::kMonth, Unit::kYear});
         return e;
       }
-      case 8: case 9: return path({"event", event_field()});
+      case 8:
+      case 9:
+        return path({"event", event_field()});
       case 10:
         if (!member_fields_.empty()) return path({"member", pick(member_fields_)});
         return path({"level"});
@@ -450,15 +526,21 @@ class Gen {
         e.path = {event(), event_field()};
         if (chance(2)) e.within = duration({Unit::kHour, Unit::kDay, Unit::kMonth});
         break;
-      case 2: e.text = "last"; e.path = {event()}; break;
-      default: e.text = "first"; e.path = {event()}; break;
+      case 2:
+        e.text = "last";
+        e.path = {event()};
+        break;
+      default:
+        e.text = "first";
+        e.path = {event()};
+        break;
     }
     return e;
   }
 
   Expr call(int depth) {
-    static const std::vector<std::string> kOne = {"floor", "ceil", "round", "abs", "year", "month",
-                                                  "day", "weekday", "hour", "days_since"};
+    static const std::vector<std::string> kOne = {"floor", "ceil", "round",   "abs",  "year",
+                                                  "month", "day",  "weekday", "hour", "days_since"};
     Expr e;
     e.kind = ExprKind::kCall;
     if (chance(4) == 0) {
@@ -467,7 +549,8 @@ class Gen {
       e.args.push_back(expr(depth - 1));
     } else {
       e.text = pick(kOne);
-      e.args.push_back(e.text == "days_since" && chance(2) ? aggregate(depth - 1) : expr(depth - 1));
+      e.args.push_back(e.text == "days_since" && chance(2) ? aggregate(depth - 1)
+                                                           : expr(depth - 1));
     }
     return e;
   }
@@ -490,8 +573,11 @@ class Gen {
   Expr expr(int depth) {
     if (depth <= 0) return leaf();
     switch (below(12)) {
-      case 0: case 1: return leaf();
-      case 2: return binary(chance(2) ? "and" : "or", expr(depth - 1), expr(depth - 1));
+      case 0:
+      case 1:
+        return leaf();
+      case 2:
+        return binary(chance(2) ? "and" : "or", expr(depth - 1), expr(depth - 1));
       case 3: {
         Expr e;
         e.kind = ExprKind::kUnary;
@@ -509,11 +595,17 @@ class Gen {
         e.args.push_back(std::move(inner));
         return e;
       }
-      case 5: case 6: return comparison(depth);
-      case 7: return binary(pick<std::string>({"+", "-"}), expr(depth - 1), expr(depth - 1));
-      case 8: return binary(pick<std::string>({"*", "/"}), expr(depth - 1), expr(depth - 1));
-      case 9: return call(depth);
-      default: return aggregate(depth);
+      case 5:
+      case 6:
+        return comparison(depth);
+      case 7:
+        return binary(pick<std::string>({"+", "-"}), expr(depth - 1), expr(depth - 1));
+      case 8:
+        return binary(pick<std::string>({"*", "/"}), expr(depth - 1), expr(depth - 1));
+      case 9:
+        return call(depth);
+      default:
+        return aggregate(depth);
     }
   }
 
@@ -529,13 +621,17 @@ class Gen {
     Stmt s;
     std::size_t k = below(if_depth > 0 ? 10 : 9);
     switch (k) {
-      case 0: case 1:
+      case 0:
+      case 1:
         s.kind = StmtKind::kPointsAdd;
         s.value = expr(3);
         if (chance(3) == 0) s.expire = expiry();
         if (chance(4) == 0) s.pending = days();
         break;
-      case 2: s.kind = chance(2) ? StmtKind::kPointsSub : StmtKind::kGrowthSub; s.value = expr(2); break;
+      case 2:
+        s.kind = chance(2) ? StmtKind::kPointsSub : StmtKind::kGrowthSub;
+        s.value = expr(2);
+        break;
       case 3:
         if (campaign) {
           s.kind = chance(2) ? StmtKind::kPointsMul : StmtKind::kGrowthMul;
@@ -550,22 +646,35 @@ class Gen {
         if (chance(2)) s.count = 1 + static_cast<std::int64_t>(below(10));
         if (chance(2)) s.valid = days();
         break;
-      case 5: s.kind = StmtKind::kTagAdd; s.value = string_lit(); break;
-      case 6: s.kind = StmtKind::kTagSub; s.value = string_lit(); break;
+      case 5:
+        s.kind = StmtKind::kTagAdd;
+        s.value = string_lit();
+        break;
+      case 6:
+        s.kind = StmtKind::kTagSub;
+        s.value = string_lit();
+        break;
       case 7:
         s.kind = StmtKind::kReverse;
         s.target = Ident{event(), {}};
         s.field = Ident{event_field(), {}};
         s.value = path({"event", event_field()});
         break;
-      case 8: s.kind = StmtKind::kGrowthAdd; s.value = expr(2); break;
+      case 8:
+        s.kind = StmtKind::kGrowthAdd;
+        s.value = expr(2);
+        break;
       default: {
         s.kind = StmtKind::kIf;
         s.value = expr(3);
         s.then_body = body(if_depth - 1, campaign);
         switch (below(3)) {
-          case 0: break;
-          case 1: s.has_else = true; s.else_body = body(if_depth - 1, campaign); break;
+          case 0:
+            break;
+          case 1:
+            s.has_else = true;
+            s.else_body = body(if_depth - 1, campaign);
+            break;
           default: {
             s.has_else = true;
             Stmt inner;

@@ -11,11 +11,11 @@
 namespace merit::testing {
 
 struct GeneratorOptions {
-  int max_if_depth = 3;         // nesting of `if` inside a body
-  int max_expr_depth = 4;       // nesting of operators and calls inside one expression
-  bool comments = true;         // `#` comments above declarations and at the end
-  std::size_t rules = 0;        // 0: a random 0..5 rules; otherwise exactly this many
-  std::size_t events = 0;       // 0: a random 1..4 event types; otherwise exactly this many
+  int max_if_depth = 3;    // nesting of `if` inside a body
+  int max_expr_depth = 4;  // nesting of operators and calls inside one expression
+  bool comments = true;    // `#` comments above declarations and at the end
+  std::size_t rules = 0;   // 0: a random 0..5 rules; otherwise exactly this many
+  std::size_t events = 0;  // 0: a random 1..4 event types; otherwise exactly this many
 };
 
 // A program whose every part is one the .merit grammar can write: print_dsl of it parses back to

@@ -1,10 +1,10 @@
 // Helpers shared by the test suites.
 #include "tests/testing/test_util.hpp"
 
-#include <gtest/gtest.h>
-
 #include <fstream>
 #include <sstream>
+
+#include <gtest/gtest.h>
 
 namespace merit::testing {
 

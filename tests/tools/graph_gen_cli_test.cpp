@@ -1,12 +1,6 @@
 // `merit graph` and `merit gen` as a user runs them: the binary built beside this test, the example
 // program of LANGUAGE.md §4 drawn as SVG (when Graphviz is installed), the clear error without
 // Graphviz, and gen's reproducible output and argument errors.
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -15,7 +9,12 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
 #include "tests/testing/test_util.hpp"
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace merit {
 namespace {
@@ -42,7 +41,8 @@ struct Outcome {
 // Runs a shell command line, capturing stdout and stderr.
 Outcome run(const std::string& command) {
   Outcome r;
-  fs::path err_path = fs::temp_directory_path() / ("merit-cli-test-" + std::to_string(getpid()) + ".err");
+  fs::path err_path =
+      fs::temp_directory_path() / ("merit-cli-test-" + std::to_string(getpid()) + ".err");
   FILE* p = popen((command + " 2>" + err_path.string()).c_str(), "r");
   if (p == nullptr) return r;
   char buf[65536];
@@ -65,7 +65,8 @@ std::string language_example_file() {
     ADD_FAILURE() << "no ```merit block in LANGUAGE.md";
     return "";
   }
-  fs::path path = fs::temp_directory_path() / ("merit-language-example-" + std::to_string(getpid()) + ".merit");
+  fs::path path =
+      fs::temp_directory_path() / ("merit-language-example-" + std::to_string(getpid()) + ".merit");
   std::ofstream(path) << doc.substr(begin + 9, end - begin - 9);
   return path.string();
 }
@@ -133,8 +134,8 @@ TEST(GraphCli, RendersTheLanguageExampleAsSvg) {
   EXPECT_EQ(r.out.rfind("<?xml", 0), 0u) << r.out.substr(0, 200);
   EXPECT_NE(r.out.find("<svg"), std::string::npos);
   EXPECT_EQ(xml_problem(r.out), "");
-  for (const char* name : {"purchase_points", "refund_reverse", "gold_welcome", "消费积分", "signin_week",
-                           "member_day", "free_shipping", "coffee", "钻石会员"}) {
+  for (const char* name : {"purchase_points", "refund_reverse", "gold_welcome", "消费积分",
+                           "signin_week", "member_day", "free_shipping", "coffee", "钻石会员"}) {
     EXPECT_NE(r.out.find(name), std::string::npos) << name;
   }
 }
@@ -151,7 +152,8 @@ TEST(GraphCli, SvgWithoutGraphvizIsAClearError) {
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err,
-            "merit graph: --format svg needs Graphviz's `dot` on PATH (Debian: apt-get install graphviz); "
+            "merit graph: --format svg needs Graphviz's `dot` on PATH (Debian: apt-get install "
+            "graphviz); "
             "--format dot or json work without it\n");
 }
 
@@ -174,7 +176,8 @@ TEST(GraphCli, DotAndJson) {
   EXPECT_FALSE(j["nodes"].empty());
   EXPECT_EQ(bad.status, 2);
   EXPECT_EQ(missing.status, 2);
-  EXPECT_NE(missing.err.find("cannot read program file /nonexistent/p.merit"), std::string::npos) << missing.err;
+  EXPECT_NE(missing.err.find("cannot read program file /nonexistent/p.merit"), std::string::npos)
+      << missing.err;
 }
 
 TEST(GenCli, SameArgumentsSameBytes) {
@@ -194,7 +197,8 @@ TEST(GenCli, ForAProgramFromTheRulesets) {
   std::string merit = merit_binary();
   if (merit.empty()) GTEST_SKIP() << "the merit binary is not built";
   std::string program = testing::source_dir() + "/rulesets/mall/program.merit";
-  Outcome r = run(merit + " gen --members 20 --events 300 --program " + program + " --start 2026-03-01");
+  Outcome r =
+      run(merit + " gen --members 20 --events 300 --program " + program + " --start 2026-03-01");
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("\"type\": \"visit\""), std::string::npos);
   EXPECT_NE(r.out.find("\"time\": \"2026-03-0"), std::string::npos);
