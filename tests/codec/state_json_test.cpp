@@ -1,9 +1,9 @@
 // The member state and ledger JSON: whole objects, keys in their fixed order, exact numbers.
 #include "codec/state_json.hpp"
 
-#include <gtest/gtest.h>
-
 #include <sstream>
+
+#include <gtest/gtest.h>
 
 #include "codec/snapshot.hpp"
 #include "replay/replay.hpp"
@@ -55,15 +55,16 @@ TEST(MemberJson, WritesTheWholeStateInItsFixedOrder) {
   r.run(in, false);
   Instant t = *parse_instant("2026-01-12T12:00:00+08:00", plan()->zone);
   r.finish(t);
-  EXPECT_EQ(r.member_state_json("a", t),
-            R"({"member":"a","level":"V2","level_name":"白银","level_since":"2026-01-11T15:30:00Z",)"
-            R"("joined":"2026-01-10T02:00:00Z","points":{"available":120,"pending":0,"expiring":)"
-            R"([{"date":"2026-02-09","amount":80},{"date":"2026-02-10","amount":40}]},)"
-            R"("growth":{"lifetime":120,"qualifying":120},"next_level":null,)"
-            R"("review":{"due":"2027-01-11T15:30:00Z","growth_needed":0},)"
-            R"("tasks":{"streak":{"progress":1,"target":3,"completions":0}},)"
-            R"("privileges":{"wifi":{"remaining":2}},"tags":["buyer"],)"
-            R"("attributes":{"birthday":"1990-05-02"}})");
+  EXPECT_EQ(
+      r.member_state_json("a", t),
+      R"({"member":"a","level":"V2","level_name":"白银","level_since":"2026-01-11T15:30:00Z",)"
+      R"("joined":"2026-01-10T02:00:00Z","points":{"available":120,"pending":0,"expiring":)"
+      R"([{"date":"2026-02-09","amount":80},{"date":"2026-02-10","amount":40}]},)"
+      R"("growth":{"lifetime":120,"qualifying":120},"next_level":null,)"
+      R"("review":{"due":"2027-01-11T15:30:00Z","growth_needed":0},)"
+      R"("tasks":{"streak":{"progress":1,"target":3,"completions":0}},)"
+      R"("privileges":{"wifi":{"remaining":2}},"tags":["buyer"],)"
+      R"("attributes":{"birthday":"1990-05-02"}})");
   EXPECT_EQ(r.member_state_json("nobody", t), "");
 }
 
@@ -78,11 +79,18 @@ TEST(LedgerJson, NamesCausesLotsAndLastDays) {
   });
   EXPECT_EQ(ledger.substr(0, ledger.find("\"program_version\"")),
             R"({"op":"e1","member":"a","time":"2026-01-10T02:00:00Z",)");
-  EXPECT_NE(ledger.find(R"({"kind":"join","cause":"system","time":"2026-01-10T02:00:00Z"})"), std::string::npos) << ledger;
-  EXPECT_NE(ledger.find(R"({"kind":"points","rule":"buy","amount":80,"expires":"2026-02-09","exact":80.5,"time":"2026-01-10T02:00:00Z","lots":[[1,80]]})"),
+  EXPECT_NE(ledger.find(R"({"kind":"join","cause":"system","time":"2026-01-10T02:00:00Z"})"),
             std::string::npos)
       << ledger;
-  EXPECT_NE(ledger.find(R"({"kind":"tag_add","rule":"buy","tag":"buyer","time":"2026-01-10T02:00:00Z"})"), std::string::npos) << ledger;
+  EXPECT_NE(
+      ledger.find(
+          R"({"kind":"points","rule":"buy","amount":80,"expires":"2026-02-09","exact":80.5,"time":"2026-01-10T02:00:00Z","lots":[[1,80]]})"),
+      std::string::npos)
+      << ledger;
+  EXPECT_NE(
+      ledger.find(R"({"kind":"tag_add","rule":"buy","tag":"buyer","time":"2026-01-10T02:00:00Z"})"),
+      std::string::npos)
+      << ledger;
 }
 
 TEST(Snapshot, RoundTripsEveryField) {

@@ -36,10 +36,13 @@ TEST(MemoryStore, RemembersIdsWithTheDigestOfTheirBody) {
 TEST(MemoryStore, KeepsEveryIdAcrossTableGrowth) {
   auto p = plan();
   MemoryStore store(*p);
-  for (int i = 0; i < 50000; ++i) store.remember("id-" + std::to_string(i), static_cast<std::uint64_t>(i));
+  for (int i = 0; i < 50000; ++i)
+    store.remember("id-" + std::to_string(i), static_cast<std::uint64_t>(i));
   EXPECT_EQ(store.applied_ids(), 50000u);
   for (int i = 0; i < 50000; i += 997) {
-    EXPECT_EQ(store.seen("id-" + std::to_string(i), static_cast<std::uint64_t>(i)), MemoryStore::Seen::kSame) << i;
+    EXPECT_EQ(store.seen("id-" + std::to_string(i), static_cast<std::uint64_t>(i)),
+              MemoryStore::Seen::kSame)
+        << i;
   }
   EXPECT_EQ(store.seen("id-50000", 0), MemoryStore::Seen::kNew);
   auto all = store.applied();
