@@ -157,7 +157,8 @@ class Run {
   // Growth and levels.
   void add_growth(std::int64_t amount, Instant t, Cause c, int idx, const Decimal& exact,
                   AwardRecord* record);
-  void settle_growth(Instant t);
+  // Adds this operation's growth; true when growth rose (only then can an upgrade follow).
+  bool settle_growth(Instant t);
   void upgrade(Instant t);
 
   // Statements.
@@ -364,6 +365,9 @@ void Run::take(std::int64_t amount, Instant t, EffectKind kind, Cause c, int idx
 }
 
 void Run::expire(Instant t) {
+  // The member remembers its soonest expiry, so most events never touch the lots to learn that
+  // nothing expires (0: not known, look).
+  if (m_.next_expiry != 0 && m_.next_expiry > t.ms) return;
   while (!m_.lots.empty() && m_.lots.front().expires <= t.ms) {
     Lot l = m_.lots.front();
     m_.lots.erase(m_.lots.begin());
@@ -445,8 +449,9 @@ void Run::add_growth(std::int64_t amount, Instant t, Cause c, int idx, const Dec
   if (record != nullptr) record->growth += amount;
 }
 
-void Run::settle_growth(Instant t) {
-  if (pending_growth_ == 0) return;
+bool Run::settle_growth(Instant t) {
+  if (pending_growth_ == 0) return false;
+  const bool rose = pending_growth_ > 0;
   m_.growth_lifetime += pending_growth_;
   if (plan_.growth_window) {
     if (!m_.growth_window.empty() && m_.growth_window.back().at == t) {
@@ -456,6 +461,7 @@ void Run::settle_growth(Instant t) {
     }
   }
   pending_growth_ = 0;
+  return rose;
 }
 
 void Run::upgrade(Instant t) {
@@ -666,6 +672,8 @@ void Run::advance_tasks(const Operation& ev, int level, AwardRecord* record) {
   const auto& tasks = plan_.events[static_cast<std::size_t>(ev.event_type)].tasks;
   for (int ti : tasks) {
     const PlanTask& task = plan_.tasks[static_cast<std::size_t>(ti)];
+    // A once-only task already done needs no look at its progress (a bit kept in the member).
+    if (task.repeat == RepeatMode::kOnce && ti < 64 && ((m_.done_once >> ti) & 1u) != 0) continue;
     TaskState& ts = m_.tasks[static_cast<std::size_t>(ti)];
     Instant t = ev.time;
     if (task.repeat == RepeatMode::kOnce && ts.completions > 0) continue;
@@ -734,6 +742,7 @@ void Run::advance_tasks(const Operation& ev, int level, AwardRecord* record) {
     pe.exact = target;
     if (!done) continue;
     ts.completions += 1;
+    if (task.repeat == RepeatMode::kOnce && ti < 64) m_.done_once |= std::uint64_t{1} << ti;
     ts.last_completion = t.ms;
     ts.completion_period = repeat_period(task.repeat, today);
     ts.count = 0;
@@ -828,8 +837,7 @@ void Run::pseudo_events() {
     deferred_tags_.clear();
     advance_tasks(ev, level, nullptr);
     if (failed()) return;
-    settle_growth(ev.time);
-    upgrade(ev.time);
+    if (settle_growth(ev.time)) upgrade(ev.time);
   }
 }
 
@@ -1122,9 +1130,8 @@ void Run::event(const Operation& op) {
 
   advance_tasks(op, level, record);  // step 6
   if (failed()) return;
-  settle_growth(op.time);  // step 7
-  upgrade(op.time);
-  pseudo_events();  // step 8
+  if (settle_growth(op.time)) upgrade(op.time);  // step 7
+  pseudo_events();                               // step 8
   if (failed()) return;
   record_aggregates(op);  // history is read before the current event
   if (record != nullptr && record->lots.empty() && record->growth == 0) m_.awards.pop_back();
@@ -1192,8 +1199,7 @@ void Run::redeem(const Operation& op) {
     }
   }
   raise(kRewardRedeemed, op.time, ev.fields);
-  settle_growth(op.time);
-  upgrade(op.time);
+  if (settle_growth(op.time)) upgrade(op.time);
   pseudo_events();
 }
 
@@ -1264,8 +1270,7 @@ void Run::set(const Operation& op) {
     m_.attributes[static_cast<std::size_t>(slot)] = value;
   }
   effect(EffectKind::kSet, Cause::kNone, -1, op.time);
-  settle_growth(op.time);
-  upgrade(op.time);
+  if (settle_growth(op.time)) upgrade(op.time);
   pseudo_events();
 }
 
@@ -1336,6 +1341,7 @@ void apply(const Plan& plan, MemberState& member, SharedState& shared, const Ope
       member = new_member(plan, op.member);
     }
   }
+  member.next_expiry = member.lots.empty() ? kNever : member.lots.front().expires;
 }
 
 void advance(const Plan& plan, MemberState& member, Instant t, ApplyResult& out) {
@@ -1345,7 +1351,11 @@ void advance(const Plan& plan, MemberState& member, Instant t, ApplyResult& out)
   unused.campaign_awarded.assign(plan.campaigns.size(), 0);
   unused.reward_redeemed.assign(plan.rewards.size(), 0);
   Run run(plan, member, unused, out);
-  run.tick(t);  // reviews raise level_down; rules on it run as they would before an event
+  run.tick(t);
+  member.next_expiry = member.lots.empty()
+                           ? kNever
+                           : member.lots.front().expires;  // reviews raise level_down; rules on it
+                                                           // run as they would before an event
 }
 
 }  // namespace merit::engine

@@ -97,9 +97,11 @@ struct MemberState {
   Instant joined;
   int level = 0;  // ladder index
   Instant level_since;
-  Instant review_base;          // the later of the last level change and the last review
-  std::int64_t review_due = 0;  // cache: ms the next review is due (0: not yet computed; a
-                                // derived value, so snapshots leave it out)
+  Instant review_base;           // the later of the last level change and the last review
+  std::int64_t next_expiry = 0;  // cache: ms the soonest lot expires (kNever: no lots; 0: unknown)
+  std::uint64_t done_once = 0;   // cache: bit t set when once-only task t (< 64) is completed
+  std::int64_t review_due = 0;   // cache: ms the next review is due (0: not yet computed; a
+                                 // derived value, so snapshots leave it out)
   std::int64_t growth_lifetime = 0;
   std::vector<GrowthEntry> growth_window;  // only with `growth { window ... }`
   std::vector<Lot> lots;
