@@ -45,10 +45,8 @@ std::optional<Decimal> Decimal::parse(std::string_view s, bool percent) {
     return std::nullopt;
   }
   if (i != s.size()) return std::nullopt;
-  int scale_digits = kDigits + (percent ? 0 : 0);
   // value = whole.frac ; units = value * 10^6 (or 10^4 for percent)
   int target = percent ? kDigits - 2 : kDigits;
-  (void)scale_digits;
   __int128 units = whole;
   for (int k = 0; k < target; ++k) units *= 10;
   if (units > kMax) return std::nullopt;

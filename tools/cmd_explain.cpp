@@ -9,6 +9,7 @@
 #include "replay/explain.hpp"
 #include "replay/replay.hpp"
 #include "tools/commands.hpp"
+#include "tools/program_file.hpp"
 
 namespace merit::tools {
 
@@ -32,16 +33,9 @@ int cmd_explain(int argc, char** argv) {
     return 2;
   }
   std::ifstream file;
-  std::istream* in = &std::cin;
-  if (events != "-") {
-    file.open(events, std::ios::binary);
-    if (!file) {
-      std::fprintf(stderr, "merit explain: cannot read %s\n", events.c_str());
-      return 2;
-    }
-    in = &file;
-  }
-  bool csv = events.size() > 4 && events.ends_with(".csv");
+  std::istream* in = open_events("explain", events, file);
+  if (in == nullptr) return 2;
+  bool csv = is_csv_path(events);
   std::string text = replay::explain_member(loaded->plan, *in, csv, member);
   if (text.empty()) {
     std::fprintf(stderr, "merit explain: member %s does not appear in %s\n", member.c_str(),

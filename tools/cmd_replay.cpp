@@ -9,6 +9,7 @@
 
 #include "replay/replay.hpp"
 #include "tools/commands.hpp"
+#include "tools/program_file.hpp"
 
 #include <unistd.h>
 
@@ -58,17 +59,10 @@ int cmd_replay(int argc, char** argv) {
     }
     as_of = *t;
   }
-  if (events.size() > 4 && events.ends_with(".csv")) csv = true;
+  if (is_csv_path(events)) csv = true;
   std::ifstream file;
-  std::istream* in = &std::cin;
-  if (events != "-") {
-    file.open(events, std::ios::binary);
-    if (!file) {
-      std::fprintf(stderr, "merit replay: cannot read %s\n", events.c_str());
-      return 2;
-    }
-    in = &file;
-  }
+  std::istream* in = open_events("replay", events, file);
+  if (in == nullptr) return 2;
   std::ofstream ledger;
   if (!ledger_path.empty()) {
     ledger.open(ledger_path, std::ios::binary);

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 namespace merit::tools {
@@ -75,5 +76,18 @@ std::string write_file_atomically(const std::string& path, const std::string& te
   }
   return "";
 }
+
+std::istream* open_events(const std::string& command, const std::string& path,
+                          std::ifstream& file) {
+  if (path == "-") return &std::cin;
+  file.open(path, std::ios::binary);
+  if (!file) {
+    std::fprintf(stderr, "merit %s: cannot read %s\n", command.c_str(), path.c_str());
+    return nullptr;
+  }
+  return &file;
+}
+
+bool is_csv_path(const std::string& path) { return path.size() > 4 && path.ends_with(".csv"); }
 
 }  // namespace merit::tools

@@ -2,6 +2,8 @@
 // diagnostics rendered with their source lines. Shared by merit fmt and merit check.
 #pragma once
 
+#include <fstream>
+#include <istream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,5 +39,12 @@ std::string render_all(const std::vector<dsl::Diagnostic>& ds, const ProgramFile
 // Writes `text` to `path` atomically (a temporary beside it, then rename). Empty on success, else
 // the reason.
 std::string write_file_atomically(const std::string& path, const std::string& text);
+
+// The operations a subcommand reads: stdin for "-", else `path` opened into `file`. Null (after
+// printing "merit <command>: cannot read <path>" to stderr) when the file cannot be read.
+std::istream* open_events(const std::string& command, const std::string& path, std::ifstream& file);
+
+// Whether EVENTS is CSV by its name (`.csv`); JSON Lines otherwise.
+bool is_csv_path(const std::string& path);
 
 }  // namespace merit::tools

@@ -418,7 +418,6 @@ void Run::reverse(int event_type, const std::string& key_text, Instant t, Cause 
         spent += ct->spent;
         m_.closed_lots.erase(ct);
       }
-      (void)share;
     }
     if (spent > 0) take(spent, t, EffectKind::kReverse, c, idx);
     if (rec.growth != 0) {
@@ -894,7 +893,8 @@ void Run::advance_to(Instant t) {
   // keep the growth window bounded: what can no longer count for a review or an upgrade (checked
   // once it holds a few entries: trimming costs two calendar computations)
   if (plan_.growth_window && m_.growth_window.size() > 8) {
-    std::int64_t horizon = std::min(t.ms, internal::next_review_due(plan_, m_));
+    if (m_.review_due == 0) m_.review_due = internal::next_review_due(plan_, m_);
+    std::int64_t horizon = std::min(t.ms, m_.review_due);
     std::int64_t from = internal::window_start(plan_, Instant{horizon}, *plan_.growth_window);
     auto& w = m_.growth_window;
     auto keep =
@@ -1302,8 +1302,10 @@ void apply(const Plan& plan, MemberState& member, SharedState& shared, const Ope
   // which run after step 3).
   MemberState member_backup;
   SharedState shared_backup;
-  bool backup = plan.may_fail || op.kind == OpKind::kRedeem || op.kind == OpKind::kUse;
-  const bool existed = member.exists;
+  // A member's first operation is backed up too (its state is nearly empty, so the copy is cheap):
+  // a refused first event must not leave the member created (§3, §8 Members).
+  bool backup =
+      plan.may_fail || op.kind == OpKind::kRedeem || op.kind == OpKind::kUse || !member.exists;
   if (backup) {
     member_backup = member;
     shared_backup = shared;
@@ -1335,10 +1337,6 @@ void apply(const Plan& plan, MemberState& member, SharedState& shared, const Ope
     if (backup) {
       member = std::move(member_backup);
       shared = std::move(shared_backup);
-    } else if (!existed) {
-      // Without a backup (no division: an overflow refused it) a refused first event still must
-      // not create the member (§3 "nothing of it is applied", §8 Members).
-      member = new_member(plan, op.member);
     }
   }
   member.next_expiry = member.lots.empty() ? kNever : member.lots.front().expires;

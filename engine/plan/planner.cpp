@@ -175,7 +175,7 @@ class Planner {
   Result<std::vector<PlanStmt>> lower_body(const std::vector<ast::Stmt>& body, const Scope& scope);
   Result<PlanStmt> lower_stmt(const ast::Stmt& s, const Scope& scope);
   std::uint16_t add_const(Value v);
-  Result<int> aggregate(const ast::Expr& e, const Scope& scope);
+  Result<int> aggregate(const ast::Expr& e);
   Result<std::optional<LocalDate>> date(const std::string& text, const ast::Loc& loc);
 
   const ast::Program& p_;
@@ -205,8 +205,7 @@ Result<CompiledExpr> Planner::lower(const ast::Expr& e, const Scope& scope) {
   return out;
 }
 
-Result<int> Planner::aggregate(const ast::Expr& e, const Scope& scope) {
-  (void)scope;
+Result<int> Planner::aggregate(const ast::Expr& e) {
   PlanAggregate a;
   if (e.text == "count")
     a.kind = AggregateKind::kCount;
@@ -404,7 +403,7 @@ Result<void> Planner::emit(const ast::Expr& e, const Scope& scope, std::vector<O
       return at(e.loc, fmt::format("unknown function `{}`", e.text));
     }
     case ast::ExprKind::kAggregate: {
-      MERIT_ASSIGN_OR_RETURN(int idx, aggregate(e, scope));
+      MERIT_ASSIGN_OR_RETURN(int idx, aggregate(e));
       push(OpCode::kAggregate, static_cast<std::uint16_t>(idx));
       return ok();
     }
