@@ -34,7 +34,10 @@ Result<LoadedProgram> load_program(const std::string& path) {
   if (!in) return Error::invalid_argument(fmt::format("cannot read program file {}", path));
   std::ostringstream ss;
   ss << in.rdbuf();
-  std::string text = ss.str();
+  return load_program_text(path, std::move(ss).str());
+}
+
+Result<LoadedProgram> load_program_text(const std::string& path, std::string text) {
   dsl::Source source(path, text);
   bool yaml = path.size() >= 5 && (path.ends_with(".yaml") || path.ends_with(".yml"));
   dsl::ParseOutput parsed = yaml ? dsl::load_yaml_program(source) : dsl::parse_program(source);

@@ -26,6 +26,9 @@ struct LoadedProgram {
   std::vector<std::string> warnings;  // rendered
 };
 Result<LoadedProgram> load_program(const std::string& path);
+// The same for a program already in memory; `name` is what diagnostics call the file, and its
+// ending (.yaml/.yml) picks the YAML loader.
+Result<LoadedProgram> load_program_text(const std::string& name, std::string text);
 
 struct ReplaySummary {
   std::int64_t operations = 0;  // lines read (not counting blank lines and a CSV header)

@@ -28,12 +28,13 @@ privilege wifi for level >= V2 quota 2 per month
 
 std::shared_ptr<const engine::Plan> plan() {
   static std::shared_ptr<const engine::Plan> p = [] {
-    std::string path = ::testing::TempDir() + "/state_json_test.merit";
-    FILE* f = std::fopen(path.c_str(), "w");
-    std::fputs(kProgram, f);
-    std::fclose(f);
-    auto loaded = replay::load_program(path);
-    EXPECT_TRUE(loaded.has_value()) << (loaded ? "" : loaded.error().message());
+    // From memory: ctest runs each test of this file as its own process, in parallel, so a shared
+    // temporary file would be rewritten under a reader's feet.
+    auto loaded = replay::load_program_text("state_json_test.merit", kProgram);
+    if (!loaded) {
+      ADD_FAILURE() << loaded.error().message();
+      std::abort();
+    }
     return loaded->plan;
   }();
   return p;
