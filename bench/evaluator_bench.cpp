@@ -2,7 +2,7 @@
 // memory, operations pre-decoded, so what is timed is the evaluator alone.
 //
 //   evaluator_bench [--program FILE] [--members N] [--events N] [--seed S]
-//                   [--events-file FILE.jsonl] [google benchmark flags]
+//                   [--events-file FILE.jsonl] [--packed [--big-bytes N]] [google benchmark flags]
 //
 // Without --events-file: 1 million members and a synthetic history (bench/stream.hpp) of N
 // operations a year. `apply/year1_from_empty` times the first year from empty states (every
@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -26,6 +27,7 @@
 #include "codec/operation_codec.hpp"
 #include "engine/eval/evaluator.hpp"
 #include "replay/replay.hpp"
+#include "storage/member_table.hpp"
 
 #include "bench/stream.hpp"
 
@@ -42,6 +44,8 @@ struct Flags {
   std::uint64_t events = 10'000'000;  // per year
   std::uint64_t seed = 1;
   std::string events_file;
+  bool packed = false;  // --packed: states in a storage::MemberTable, as the stores keep them
+  std::uint32_t big_bytes = storage::MemberTable::kDefaultBigBytes;  // --big-bytes N
 };
 
 Flags g_flags;
@@ -63,7 +67,8 @@ struct Tally {
 // The members and shared counters of one program, and the generator that feeds them.
 struct World {
   std::shared_ptr<const engine::Plan> plan;
-  std::vector<engine::MemberState> members;
+  std::vector<engine::MemberState> members;     // unpacked mode
+  std::unique_ptr<storage::MemberTable> table;  // --packed
   engine::SharedState shared;
   bool year1_done = false;
 
@@ -74,9 +79,14 @@ struct World {
       std::exit(2);
     }
     plan = loaded->plan;
-    members.reserve(f.members);
-    for (std::uint32_t k = 0; k < f.members; ++k)
-      members.push_back(engine::new_member(*plan, member_id(k)));
+    if (f.packed) {
+      table = std::make_unique<storage::MemberTable>(*plan, f.big_bytes);
+      for (std::uint32_t k = 0; k < f.members; ++k) table->add(member_id(k));
+    } else {
+      members.reserve(f.members);
+      for (std::uint32_t k = 0; k < f.members; ++k)
+        members.push_back(engine::new_member(*plan, member_id(k)));
+    }
     shared = engine::new_shared(*plan);
   }
 };
@@ -107,7 +117,15 @@ Tally run_year(World& w, int year, benchmark::State* state) {
   Tally tally;
   auto step = [&] {
     BenchOp& b = chunk[pos++];
-    engine::apply(*w.plan, w.members[b.member], w.shared, b.op, result);
+    if (!w.table) {
+      engine::apply(*w.plan, w.members[b.member], w.shared, b.op, result);
+    } else {
+      // As the store does: the member from the table (unpacked if it was not hot), the member a
+      // few operations ahead fetched meanwhile (its record, then its bytes).
+      if (pos + 16 < chunk.size()) w.table->prefetch_record(chunk[pos + 16].member);
+      if (pos + 8 < chunk.size()) w.table->prefetch(chunk[pos + 8].member);
+      engine::apply(*w.plan, w.table->get(b.member), w.shared, b.op, result);
+    }
     benchmark::DoNotOptimize(result.effects.data());
     tally.add(result);
   };
@@ -187,9 +205,15 @@ void report_state_bytes(benchmark::State& state, const World& w, const char* whe
                   {"attributes"},
                   {"tags"}};
   std::size_t awards_total = 0, lots_total = 0, window_total = 0;
-  for (const auto& m : w.members) {
+  // Packed: the state is the packed record; the breakdown below is of the unpacked form.
+  std::vector<std::size_t> unpacked_bytes;
+  engine::MemberState scratch;
+  std::size_t count = w.table ? w.table->size() : w.members.size();
+  for (std::uint32_t k = 0; k < count; ++k) {
+    const engine::MemberState& m = w.table ? w.table->peek(k, scratch) : w.members[k];
     if (!m.exists) continue;
-    bytes.push_back(engine::state_bytes(m));
+    bytes.push_back(w.table ? w.table->packed_size(k) : engine::state_bytes(m));
+    if (w.table) unpacked_bytes.push_back(engine::state_bytes(m));
     std::size_t awards = block(m.awards);
     for (const auto& a : m.awards)
       awards += a.lots.size() > 2 ? a.lots.size() * sizeof(engine::LotList::value_type) : 0;
@@ -224,10 +248,15 @@ void report_state_bytes(benchmark::State& state, const World& w, const char* whe
   state.counters["state_bytes_mean"] = mean;
   state.counters["members"] = n;
   std::fprintf(stderr,
-               "\nstate bytes per member %s (%zu members): median %zu, mean %.0f, p90 %zu, p99 "
+               "\nstate bytes per member %s (%zu members%s): median %zu, mean %.0f, p90 %zu, p99 "
                "%zu, max %zu\n",
-               when, bytes.size(), median, mean, bytes[bytes.size() * 9 / 10],
-               bytes[bytes.size() * 99 / 100], bytes.back());
+               when, bytes.size(), w.table ? ", packed" : "", median, mean,
+               bytes[bytes.size() * 9 / 10], bytes[bytes.size() * 99 / 100], bytes.back());
+  if (!unpacked_bytes.empty()) {
+    std::sort(unpacked_bytes.begin(), unpacked_bytes.end());
+    std::fprintf(stderr, "  the same members unpacked (engine::state_bytes): median %zu\n",
+                 unpacked_bytes[unpacked_bytes.size() / 2]);
+  }
   std::fprintf(stderr, "  mean per member: lots %.1f, awards %.1f, growth entries %.1f\n",
                static_cast<double>(lots_total) / n, static_cast<double>(awards_total) / n,
                static_cast<double>(window_total) / n);
@@ -330,6 +359,10 @@ void parse_flags(int& argc, char** argv) {
       g_flags.seed = std::stoull(v4);
     else if (const char* v5 = value("--events-file"))
       g_flags.events_file = v5;
+    else if (a == "--packed")
+      g_flags.packed = true;
+    else if (const char* v6 = value("--big-bytes"))
+      g_flags.big_bytes = static_cast<std::uint32_t>(std::stoul(v6));
     else
       argv[kept++] = argv[i];
   }

@@ -67,8 +67,8 @@ Result<LoadedProgram> load_program_text(const std::string& path, std::string tex
   return out;
 }
 
-Replayer::Replayer(std::shared_ptr<const engine::Plan> plan)
-    : plan_(std::move(plan)), store_(*plan_), decoder_(*plan_) {}
+Replayer::Replayer(std::shared_ptr<const engine::Plan> plan, std::uint32_t big_bytes)
+    : plan_(std::move(plan)), store_(*plan_, big_bytes), decoder_(*plan_) {}
 
 void Replayer::problem(std::string text) {
   if (summary_.problems.size() < 20) summary_.problems.push_back(std::move(text));
@@ -143,32 +143,25 @@ void Replayer::run(std::istream& in, bool csv, const OperationHook& hook) {
 }
 
 void Replayer::finish(Instant as_of) {
-  store_.for_each_member([&](engine::MemberState& m) {
+  store_.update_each_member([&](engine::MemberState& m) {
     if (m.exists) engine::advance(*plan_, m, as_of, result_);
   });
 }
 
 std::string Replayer::member_state_json(const std::string& member, Instant as_of) const {
-  const engine::MemberState* m = store_.find(member);
-  if (m == nullptr || !m->exists) return "";
+  std::optional<engine::MemberState> m = store_.find(member);
+  if (!m || !m->exists) return "";
   return codec::member_json(*plan_, engine::view(*plan_, *m, as_of));
 }
 
 void Replayer::write_states(std::ostream& out, Instant as_of) const {
-  std::vector<const engine::MemberState*> members;
-  members.reserve(store_.member_count());
-  const_cast<storage::MemoryStore&>(store_).for_each_member([&](engine::MemberState& m) {
-    if (m.exists) members.push_back(&m);
-  });
-  std::sort(
-      members.begin(), members.end(),
-      [](const engine::MemberState* a, const engine::MemberState* b) { return a->id < b->id; });
   std::string line;
-  for (const engine::MemberState* m : members) {
-    line = codec::member_json(*plan_, engine::view(*plan_, *m, as_of));
+  store_.for_each_member_sorted([&](const engine::MemberState& m) {
+    if (!m.exists) return;
+    line = codec::member_json(*plan_, engine::view(*plan_, m, as_of));
     line += '\n';
     out.write(line.data(), static_cast<std::streamsize>(line.size()));
-  }
+  });
 }
 
 void Replayer::save_snapshot(std::ostream& out) const {
@@ -179,9 +172,9 @@ void Replayer::save_snapshot(std::ostream& out) const {
       codec::shared_snapshot_json(const_cast<storage::MemoryStore&>(store_).shared()));
   w.end_object();
   out << header << '\n';
-  for (const auto& id : store_.member_ids()) {
-    out << "{\"member\":" << codec::member_snapshot_json(*store_.find(id)) << "}\n";
-  }
+  store_.for_each_member_sorted([&](const engine::MemberState& m) {
+    out << "{\"member\":" << codec::member_snapshot_json(m) << "}\n";
+  });
   for (const auto& a : store_.applied()) {
     out << fmt::format("{{\"applied\":[\"{:016x}{:016x}\",{}]}}\n", a.h1, a.h2, a.digest);
   }
@@ -207,7 +200,7 @@ Result<void> Replayer::load_snapshot(std::istream& in) {
           m->attributes.size() != plan_->attributes.size()) {
         return fail("the member's state does not fit this program");
       }
-      store_.put(std::move(*m));
+      store_.put(*m);
     } else if (line.rfind("{\"applied\":[\"", 0) == 0) {
       // {"applied":["<32 hex digits: the id's two hashes>",<digest>]}
       if (line.size() < 13 + 32 + 3) return fail("malformed applied id");

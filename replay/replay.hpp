@@ -49,7 +49,10 @@ using OperationHook = std::function<void(std::int64_t line, const engine::Operat
 
 class Replayer {
  public:
-  explicit Replayer(std::shared_ptr<const engine::Plan> plan);
+  // `big_bytes`: members whose packed state grows beyond it stay unpacked in the store
+  // (storage::MemberTable); any value gives the same results.
+  explicit Replayer(std::shared_ptr<const engine::Plan> plan,
+                    std::uint32_t big_bytes = storage::MemberTable::kDefaultBigBytes);
 
   // Reads operations from `in` (JSON Lines; CSV when `csv`), applying each in order.
   void run(std::istream& in, bool csv, const OperationHook& hook = nullptr);

@@ -49,8 +49,8 @@ std::uint64_t canonical_digest(const engine::Operation& op) {
   return f.h;
 }
 
-MemoryStore::MemoryStore(const engine::Plan& plan)
-    : plan_(plan), shared_(engine::new_shared(plan)) {}
+MemoryStore::MemoryStore(const engine::Plan& plan, std::uint32_t big_bytes)
+    : table_(plan, big_bytes), shared_(engine::new_shared(plan)) {}
 
 MemoryStore::AppliedId MemoryStore::hash_id(std::string_view id, std::uint64_t digest) {
   Fnv a;
@@ -111,24 +111,98 @@ std::vector<MemoryStore::AppliedId> MemoryStore::applied() const {
   return out;
 }
 
-engine::MemberState& MemoryStore::member(const std::string& id) {
-  auto it = members_.find(id);
-  if (it != members_.end()) return it->second;
-  return members_.emplace(id, engine::new_member(plan_, id)).first->second;
+namespace {
+
+// FNV-1a with a final avalanche, so the low bits that pick a slot depend on every byte.
+std::uint64_t member_hash(std::string_view id) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (char c : id) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  return h;
 }
 
-const engine::MemberState* MemoryStore::find(const std::string& id) const {
-  auto it = members_.find(id);
-  return it == members_.end() ? nullptr : &it->second;
+}  // namespace
+
+const MemoryStore::Slot& MemoryStore::find_slot(std::string_view id, std::uint64_t hash) const {
+  std::size_t mask = index_.size() - 1;
+  for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+    const Slot& slot = index_[i];
+    if (slot.index == kEmpty) return slot;
+    if (slot.hash == hash && id_of(slot.index) == id) return slot;
+  }
+}
+
+void MemoryStore::grow_index() {
+  std::vector<Slot> old = std::move(index_);
+  index_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
+  std::size_t mask = index_.size() - 1;
+  for (const Slot& e : old) {
+    if (e.index == kEmpty) continue;
+    std::size_t i = e.hash & mask;
+    while (index_[i].index != kEmpty) i = (i + 1) & mask;
+    index_[i] = e;
+  }
+}
+
+std::uint32_t MemoryStore::index_of(std::string_view id) {
+  std::uint64_t hash = member_hash(id);
+  if (!index_.empty()) {
+    const Slot& slot = find_slot(id, hash);
+    if (slot.index != kEmpty) return slot.index;
+  }
+  if ((table_.size() + 1) * 2 > index_.size()) grow_index();
+  auto& slot = const_cast<Slot&>(find_slot(id, hash));
+  slot.hash = hash;
+  slot.index = table_.add(id);
+  id_bytes_.append(id);
+  id_ends_.push_back(id_bytes_.size());
+  return slot.index;
+}
+
+engine::MemberState& MemoryStore::member(std::string_view id) { return table_.get(index_of(id)); }
+
+void MemoryStore::put(const engine::MemberState& m) { table_.put(index_of(m.id), m); }
+
+std::optional<engine::MemberState> MemoryStore::find(std::string_view id) const {
+  if (index_.empty()) return std::nullopt;
+  const Slot& slot = find_slot(id, member_hash(id));
+  if (slot.index == kEmpty) return std::nullopt;
+  engine::MemberState scratch;
+  return table_.peek(slot.index, scratch);
+}
+
+void MemoryStore::prefetch(std::string_view id) const {
+  if (index_.empty()) return;
+  std::uint64_t hash = member_hash(id);
+  const Slot& slot = index_[hash & (index_.size() - 1)];
+  if (slot.hash == hash && slot.index != kEmpty) table_.prefetch(slot.index);
+}
+
+std::size_t MemoryStore::existing_members() const {
+  std::size_t n = 0;
+  for (std::uint32_t i = 0; i < table_.size(); ++i) n += table_.exists(i) ? 1 : 0;
+  return n;
+}
+
+std::vector<std::uint32_t> MemoryStore::sorted_indexes() const {
+  std::vector<std::uint32_t> order;
+  order.reserve(table_.size());
+  for (std::uint32_t i = 0; i < table_.size(); ++i) {
+    if (table_.exists(i)) order.push_back(i);
+  }
+  std::sort(order.begin(), order.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return id_of(a) < id_of(b); });
+  return order;
 }
 
 std::vector<std::string> MemoryStore::member_ids() const {
   std::vector<std::string> ids;
-  ids.reserve(members_.size());
-  for (const auto& [id, m] : members_) {
-    if (m.exists) ids.push_back(id);
-  }
-  std::sort(ids.begin(), ids.end());
+  for (std::uint32_t i : sorted_indexes()) ids.emplace_back(id_of(i));
   return ids;
 }
 

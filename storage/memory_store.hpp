@@ -4,12 +4,14 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "engine/eval/evaluator.hpp"
+#include "storage/member_table.hpp"
 
 namespace merit::storage {
 
@@ -19,7 +21,9 @@ std::uint64_t canonical_digest(const engine::Operation& op);
 
 class MemoryStore {
  public:
-  explicit MemoryStore(const engine::Plan& plan);
+  // `big_bytes`: members whose packed state grows beyond it stay unpacked (MemberTable).
+  explicit MemoryStore(const engine::Plan& plan,
+                       std::uint32_t big_bytes = MemberTable::kDefaultBigBytes);
 
   enum class Seen : std::uint8_t { kNew, kSame, kDifferent };
   // Whether operation `id` was applied before, and with the same canonical body.
@@ -28,27 +32,47 @@ class MemoryStore {
   // is processed).
   void remember(std::string id, std::uint64_t digest);
 
-  // The member's state, created (exists == false) if never seen.
-  engine::MemberState& member(const std::string& id);
-  const engine::MemberState* find(const std::string& id) const;
+  // Members are kept in a MemberTable (member_table.hpp): packed, the current and big ones not.
+
+  // The member's state, created (exists == false) if never seen. The reference is valid until the
+  // next member(), put() or update_each_member().
+  engine::MemberState& member(std::string_view id);
+  // A copy of member `id`'s state, or nullopt if never seen.
+  std::optional<engine::MemberState> find(std::string_view id) const;
+  // Hints the CPU to fetch member `id`'s state: call a few operations ahead.
+  void prefetch(std::string_view id) const;
   engine::SharedState& shared() { return shared_; }
 
-  // Member ids in ascending byte order.
+  // Member ids in ascending byte order (members that exist).
   std::vector<std::string> member_ids() const;
-  std::size_t member_count() const { return members_.size(); }
-  // Members that exist (created by an applied operation), without sorting anything.
-  std::size_t existing_members() const {
-    std::size_t n = 0;
-    for (const auto& [id, m] : members_) n += m.exists ? 1 : 0;
-    return n;
-  }
+  // Members ever looked up, and those that exist (created by an applied operation).
+  std::size_t member_count() const { return table_.size(); }
+  std::size_t existing_members() const;
   std::size_t applied_ids() const { return applied_count_; }
+  const MemberTable& table() const { return table_; }
+
+  // Calls f(const MemberState&) for every member that exists, in no particular order.
+  template <class F>
+  void for_each_member(F&& f) const {
+    for (std::uint32_t i = 0; i < table_.size(); ++i) {
+      if (table_.exists(i)) f(table_.peek(i, scratch_));
+    }
+  }
+  // Calls f(MemberState&) for every member that exists and keeps what it leaves.
+  template <class F>
+  void update_each_member(F&& f) {
+    for (std::uint32_t i = 0; i < table_.size(); ++i) {
+      if (table_.exists(i)) f(table_.get(i));
+    }
+  }
+  // Calls f(const MemberState&) for every member that exists, in ascending order of id.
+  template <class F>
+  void for_each_member_sorted(F&& f) const {
+    for (std::uint32_t i : sorted_indexes()) f(table_.peek(i, scratch_));
+  }
 
   // Replaces (or adds) a member's whole state, as a snapshot restores it.
-  void put(engine::MemberState m) {
-    std::string id = m.id;
-    members_[id] = std::move(m);
-  }
+  void put(const engine::MemberState& m);
   void set_shared(engine::SharedState s) { shared_ = std::move(s); }
   // An applied id as it is kept: two independent 64-bit hashes of the id (a collision among
   // 10^9 ids is a 1-in-10^19 event) and the digest of its body.
@@ -60,14 +84,29 @@ class MemoryStore {
   std::vector<AppliedId> applied() const;
   void remember(const AppliedId& a);
 
-  template <class F>
-  void for_each_member(F&& f) {
-    for (auto& [id, m] : members_) f(m);
-  }
-
  private:
-  const engine::Plan& plan_;
-  std::unordered_map<std::string, engine::MemberState> members_;
+  // The member index: open addressing, linear probing, at most half full; index kEmpty marks an
+  // empty slot. Ids live in one arena (id_bytes_, id_ends_), so comparing reads no member state.
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::uint32_t index = kEmpty;
+  };
+  static constexpr std::uint32_t kEmpty = 0xffffffffu;
+
+  std::string_view id_of(std::uint32_t index) const {
+    std::uint64_t begin = index == 0 ? 0 : id_ends_[index - 1];
+    return std::string_view(id_bytes_).substr(begin, id_ends_[index] - begin);
+  }
+  const Slot& find_slot(std::string_view id, std::uint64_t hash) const;
+  std::uint32_t index_of(std::string_view id);  // adds the member if never seen
+  void grow_index();
+  std::vector<std::uint32_t> sorted_indexes() const;  // existing members by id
+
+  MemberTable table_;
+  std::vector<Slot> index_;
+  std::string id_bytes_;
+  std::vector<std::uint64_t> id_ends_;
+  mutable engine::MemberState scratch_;  // for_each_member's unpacked member
   // Open addressing, linear probing, at most half full; h1 == h2 == 0 marks an empty slot.
   std::vector<AppliedId> applied_;
   std::size_t applied_count_ = 0;

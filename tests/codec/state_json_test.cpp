@@ -102,8 +102,8 @@ TEST(Snapshot, RoundTripsEveryField) {
       R"({"id":"g1","type":"signin","member":"a","time":"2026-01-12T09:00:00+08:00"})"
       "\n");
   r.run(in, false);
-  const engine::MemberState* m = r.store().find("a");
-  ASSERT_NE(m, nullptr);
+  std::optional<engine::MemberState> m = r.store().find("a");
+  ASSERT_TRUE(m.has_value());
   std::string once = member_snapshot_json(*m);
   auto back = member_from_snapshot(once);
   ASSERT_TRUE(back.has_value()) << back.error().message();

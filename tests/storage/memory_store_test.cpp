@@ -60,7 +60,47 @@ TEST(MemoryStore, ListsOnlyExistingMembersInByteOrder) {
   store.member("ghost");  // looked up, never created by an operation
   EXPECT_EQ(store.member_ids(), (std::vector<std::string>{"B", "a", "a1", "b", "ä"}));
   EXPECT_EQ(store.existing_members(), 5u);
-  EXPECT_EQ(store.find("nobody"), nullptr);
+  EXPECT_EQ(store.member_count(), 6u);
+  EXPECT_FALSE(store.find("nobody").has_value());
+  ASSERT_TRUE(store.find("ghost").has_value());
+  EXPECT_FALSE(store.find("ghost")->exists);
+}
+
+// Members packed and unpacked as others are used, some kept unpacked once big (every one with
+// big_bytes 0, none with the largest): each keeps every change.
+TEST(MemoryStore, KeepsEveryMemberThroughEviction) {
+  auto p = plan();
+  for (std::uint32_t big : {0u, 64u, 200u, 0xffffffffu}) {
+    MemoryStore store(*p, big);
+    for (int i = 0; i < 5000; ++i) {
+      std::string id = "m" + std::to_string(i);
+      engine::MemberState& m = store.member(id);
+      EXPECT_EQ(m.id, id);
+      ASSERT_TRUE(m.lots.empty()) << "a new member must not inherit an evicted one's lots";
+      m.exists = true;
+      m.joined = Instant{1'700'000'000'000 + i};
+      m.lots.push_back({1, false, m.joined, engine::kNever, 0, i, i});
+    }
+    // A member that grows, revisited between others.
+    for (std::uint32_t k = 2; k < 40; ++k) {
+      store.member("m42").lots.push_back({k, true, Instant{k}, 0, 0, k, k});
+      store.member("m" + std::to_string(k * 100));
+    }
+    for (int i = 4999; i >= 0; i -= 7) {
+      engine::MemberState& m = store.member("m" + std::to_string(i));
+      ASSERT_FALSE(m.lots.empty()) << i << " big " << big;
+      EXPECT_EQ(m.lots[0].amount, i);
+      EXPECT_EQ(m.joined.ms, 1'700'000'000'000 + i);
+    }
+    EXPECT_EQ(store.find("m42")->lots.size(), 39u) << "big " << big;
+    EXPECT_EQ(store.member_count(), 5000u);
+    EXPECT_EQ(store.existing_members(), 5000u);
+    // big 0: all but the member fetched last (the current one); big 200: m42 and its 39 lots.
+    std::size_t expected_big = big == 0 ? 4999u : big == 200 ? 1u : 0u;
+    if (big != 64) {
+      EXPECT_EQ(store.table().big_members(), expected_big) << "big " << big;
+    }
+  }
 }
 
 TEST(CanonicalDigest, NamesTheBodyNotTheId) {

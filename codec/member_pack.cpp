@@ -1,0 +1,579 @@
+// The packed member state (member_pack.hpp): a writer and a reader of varints, and the one order in
+// which both walk a MemberState.
+#include "codec/member_pack.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+
+namespace merit::codec {
+
+namespace {
+
+using engine::MemberState;
+
+constexpr std::int64_t kMin64 = std::numeric_limits<std::int64_t>::min();
+constexpr std::int32_t kMin32 = std::numeric_limits<std::int32_t>::min();
+constexpr std::int64_t kSmall = std::int64_t{1} << 60;  // deltas below this take the short forms
+
+constexpr std::uint64_t zigzag(std::int64_t v) {
+  return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
+}
+constexpr std::int64_t unzigzag(std::uint64_t u) {
+  return static_cast<std::int64_t>(u >> 1) ^ -static_cast<std::int64_t>(u & 1);
+}
+
+// Time tags (low two bits of the first varint): 0 special (payload 0: kNever, 1: the minimum, 2: a
+// raw zigzag value follows), 1 whole seconds after the base, 2 milliseconds after the base.
+constexpr std::uint64_t kTagSpecial = 0, kTagSeconds = 1, kTagMillis = 2;
+
+// Writes into `out` through a raw cursor: the string is sized up front (to its capacity, which a
+// reused string already has) and trimmed at the end, so a varint is a few stores, not an append.
+#define MERIT_INLINE __attribute__((always_inline)) inline
+
+class Writer {
+ public:
+  explicit Writer(std::string& out) : out_(out) {
+    out_.resize(std::max<std::size_t>(out_.capacity(), 256));
+    p_ = out_.data();
+    end_ = p_ + out_.size();
+  }
+  // Trims the string to what was written.
+  void finish() { out_.resize(static_cast<std::size_t>(p_ - out_.data())); }
+
+  MERIT_INLINE void u(std::uint64_t v) {
+    need(10);
+    while (v >= 0x80) {
+      *p_++ = static_cast<char>((v & 0x7f) | 0x80);
+      v >>= 7;
+    }
+    *p_++ = static_cast<char>(v);
+  }
+  MERIT_INLINE void s(std::int64_t v) { u(zigzag(v)); }
+  void byte(std::uint8_t b) {
+    need(1);
+    *p_++ = static_cast<char>(b);
+  }
+  void raw64(std::uint64_t v) {
+    need(8);
+    std::memcpy(p_, &v, 8);
+    p_ += 8;
+  }
+  void str(std::string_view v) {
+    u(v.size());
+    need(v.size());
+    std::memcpy(p_, v.data(), v.size());
+    p_ += v.size();
+  }
+  // An instant (ms) relative to `base`, with kNever and the minimum as one byte.
+  MERIT_INLINE void time(std::int64_t v, std::int64_t base) {
+    if (v == engine::kNever) return u(0);
+    if (v == kMin64) return u(1u << 2);
+    std::int64_t d = 0;
+    if (__builtin_sub_overflow(v, base, &d) || d >= kSmall || d <= -kSmall) {
+      u(2u << 2);
+      return s(v);
+    }
+    if (d % kMsPerSecond == 0) return u(zigzag(d / kMsPerSecond) << 2 | kTagSeconds);
+    u(zigzag(d) << 2 | kTagMillis);
+  }
+  // Decimal units: whole numbers in whole units (tag 0), others in units (tag 1), huge ones raw.
+  MERIT_INLINE void dec(std::int64_t units) {
+    if (units % Decimal::kScale == 0) {
+      std::int64_t whole = units / Decimal::kScale;
+      if (whole < kSmall && whole > -kSmall) return u(zigzag(whole) << 2);
+    }
+    if (units < kSmall && units > -kSmall) return u(zigzag(units) << 2 | 1);
+    u(2);
+    s(units);
+  }
+  // A period key whose "none yet" is the minimum.
+  MERIT_INLINE void period(std::int32_t p) { u(p == kMin32 ? 0 : zigzag(p) + 1); }
+
+ private:
+  void need(std::size_t n) {
+    if (static_cast<std::size_t>(end_ - p_) < n) grow(n);
+  }
+  void grow(std::size_t n) {
+    std::size_t used = static_cast<std::size_t>(p_ - out_.data());
+    out_.resize(std::max(out_.size() * 2, used + n + 64));
+    p_ = out_.data() + used;
+    end_ = out_.data() + out_.size();
+  }
+
+  std::string& out_;
+  char* p_ = nullptr;
+  char* end_ = nullptr;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : p_(in.data()), end_(in.data() + in.size()) {}
+
+  bool ok() const { return ok_; }
+  bool done() const { return ok_ && p_ == end_; }
+  std::size_t left() const { return static_cast<std::size_t>(end_ - p_); }
+  void fail() {
+    ok_ = false;
+    p_ = end_;
+  }
+
+  MERIT_INLINE std::uint64_t u() {
+    if (p_ != end_ && static_cast<std::uint8_t>(*p_) < 0x80)
+      return static_cast<std::uint8_t>(*p_++);
+    std::uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (p_ == end_) break;
+      auto b = static_cast<std::uint8_t>(*p_++);
+      v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
+      if ((b & 0x80) == 0) return v;
+    }
+    fail();
+    return 0;
+  }
+  MERIT_INLINE std::int64_t s() { return unzigzag(u()); }
+  std::uint8_t byte() {
+    if (p_ == end_) {
+      fail();
+      return 0;
+    }
+    return static_cast<std::uint8_t>(*p_++);
+  }
+  std::uint64_t raw64() {
+    if (left() < 8) {
+      fail();
+      return 0;
+    }
+    std::uint64_t v = 0;
+    std::memcpy(&v, p_, 8);
+    p_ += 8;
+    return v;
+  }
+  std::string_view str() {
+    std::uint64_t n = u();
+    if (n > left()) {
+      fail();
+      return {};
+    }
+    std::string_view v(p_, n);
+    p_ += n;
+    return v;
+  }
+  // A count of elements that each take at least one byte: never more than the bytes left.
+  MERIT_INLINE std::size_t count() {
+    std::uint64_t n = u();
+    if (n > left()) {
+      fail();
+      return 0;
+    }
+    return static_cast<std::size_t>(n);
+  }
+  MERIT_INLINE std::int64_t time(std::int64_t base) {
+    std::uint64_t v = u();
+    switch (v & 3) {
+      case kTagSeconds:
+        return add(base, unzigzag(v >> 2), kMsPerSecond);
+      case kTagMillis:
+        return add(base, unzigzag(v >> 2), 1);
+      case kTagSpecial:
+        if (v == 0) return engine::kNever;
+        if (v == (1u << 2)) return kMin64;
+        if (v == (2u << 2)) return s();
+        break;
+      default:
+        break;
+    }
+    fail();
+    return 0;
+  }
+  MERIT_INLINE std::int64_t dec() {
+    std::uint64_t v = u();
+    switch (v & 3) {
+      case 0:
+        return add(0, unzigzag(v >> 2), Decimal::kScale);
+      case 1:
+        return unzigzag(v >> 2);
+      case 2:
+        if (v == 2) return s();
+        break;
+      default:
+        break;
+    }
+    fail();
+    return 0;
+  }
+  MERIT_INLINE std::int32_t period() {
+    std::uint64_t v = u();
+    if (v == 0) return kMin32;
+    std::int64_t p = unzigzag(v - 1);
+    if (p < kMin32 || p > std::numeric_limits<std::int32_t>::max()) {
+      fail();
+      return 0;
+    }
+    return static_cast<std::int32_t>(p);
+  }
+
+ private:
+  // base + delta * scale, failing (not overflowing) on a malformed delta.
+  std::int64_t add(std::int64_t base, std::int64_t delta, std::int64_t scale) {
+    std::int64_t scaled = 0, sum = 0;
+    if (__builtin_mul_overflow(delta, scale, &scaled) ||
+        __builtin_add_overflow(base, scaled, &sum)) {
+      fail();
+      return 0;
+    }
+    return sum;
+  }
+
+  const char* p_;
+  const char* end_;
+  bool ok_ = true;
+};
+
+// Which parts of a per-task (privilege, reward, aggregate) state differ from the initial state:
+// a bit each, so an untouched one is a single zero byte.
+constexpr std::uint64_t kTaskCount = 1, kTaskCompletions = 2, kTaskLast = 4, kTaskPeriod = 8,
+                        kTaskStreak = 16, kTaskSum = 32, kTaskWindow = 64;
+constexpr std::uint64_t kPrivPeriod = 1, kPrivUsed = 2, kPrivGrants = 4;
+constexpr std::uint64_t kRewardPeriod = 1, kRewardUnits = 2;
+constexpr std::uint64_t kAggFirst = 1, kAggLast = 2, kAggWindow = 4, kAggCount = 8, kAggSum = 16;
+constexpr std::uint64_t kLotReversible = 1, kLotPartlyUsed = 2;
+
+void write_window(Writer& w, const std::vector<std::pair<Instant, Decimal>>& window,
+                  std::int64_t base) {
+  w.u(window.size());
+  for (const auto& [at, v] : window) {
+    w.time(at.ms, base);
+    w.dec(v.units());
+    base = at.ms;
+  }
+}
+
+void read_window(Reader& r, std::vector<std::pair<Instant, Decimal>>& window, std::int64_t base) {
+  window.resize(r.count());
+  for (auto& [at, v] : window) {
+    at.ms = r.time(base);
+    v = Decimal::from_units(r.dec());
+    base = at.ms;
+  }
+}
+
+void write_value(Writer& w, const engine::Value& v) {
+  using K = engine::Value::Kind;
+  w.byte(static_cast<std::uint8_t>(v.kind));
+  switch (v.kind) {
+    case K::kNone:
+      break;
+    case K::kString:
+      w.str(v.s);
+      break;
+    case K::kSet:
+      w.u(v.set.size());
+      for (const auto& s : v.set) w.str(s);
+      break;
+    case K::kNumber:
+    case K::kBool:
+    case K::kDate:
+    case K::kTime:
+    case K::kDuration:
+    case K::kLevel:
+      w.s(v.i);
+      break;
+  }
+}
+
+void read_value(Reader& r, engine::Value& v) {
+  using K = engine::Value::Kind;
+  std::uint8_t kind = r.byte();
+  if (kind > static_cast<std::uint8_t>(K::kLevel)) return r.fail();
+  v.kind = static_cast<K>(kind);
+  v.i = 0;
+  v.s.clear();
+  v.set.clear();
+  switch (v.kind) {
+    case K::kNone:
+      break;
+    case K::kString:
+      v.s.assign(r.str());
+      break;
+    case K::kSet:
+      v.set.resize(r.count());
+      for (auto& s : v.set) s.assign(r.str());
+      break;
+    case K::kNumber:
+    case K::kBool:
+    case K::kDate:
+    case K::kTime:
+    case K::kDuration:
+    case K::kLevel:
+      v.i = r.s();
+      break;
+  }
+}
+
+}  // namespace
+
+void pack_member(const MemberState& m, std::string& out) {
+  Writer w(out);
+  w.byte(kPackVersion);
+  w.str(m.id);
+  w.byte(m.exists ? 1 : 0);
+  const std::int64_t base = m.joined.ms;
+  w.time(base, 0);
+  w.u(static_cast<std::uint64_t>(m.level));
+  w.time(m.level_since.ms, base);
+  w.time(m.review_base.ms, base);
+  w.time(m.next_expiry, base);
+  w.u(m.done_once);
+  w.time(m.review_due, base);
+  w.s(m.growth_lifetime);
+
+  w.u(m.growth_window.size());
+  std::int64_t prev = base;
+  for (const auto& g : m.growth_window) {
+    w.time(g.at.ms, prev);
+    w.s(g.amount);
+    prev = g.at.ms;
+  }
+
+  w.u(m.lots.size());
+  prev = base;
+  for (const auto& lot : m.lots) {
+    w.u(lot.id);
+    w.u((lot.reversible ? kLotReversible : 0) | (lot.amount != lot.original ? kLotPartlyUsed : 0));
+    w.time(lot.earned.ms, prev);
+    w.time(lot.expires, lot.earned.ms);
+    w.time(lot.available_at, lot.earned.ms);
+    w.s(lot.original);
+    if (lot.amount != lot.original) w.s(lot.amount);
+    prev = lot.earned.ms;
+  }
+
+  w.u(m.closed_lots.size());
+  for (const auto& c : m.closed_lots) {
+    w.u(c.id);
+    w.s(c.spent);
+  }
+
+  w.u(m.awards.size());
+  prev = base;
+  for (const auto& a : m.awards) {
+    w.u(zigzag(a.event_type) << 1 | (a.reversed ? 1 : 0));
+    w.raw64(a.key);
+    w.time(a.time.ms, prev);
+    w.u(a.lots.size());
+    for (const auto& [id, points] : a.lots) {
+      w.u(id);
+      w.s(points);
+    }
+    w.s(a.growth);
+    prev = a.time.ms;
+  }
+
+  w.u(m.next_lot_id);
+  w.s(m.debt);
+  w.period(m.cap_period);
+  w.s(m.cap_used);
+
+  w.u(m.tasks.size());
+  for (const auto& t : m.tasks) {
+    std::uint64_t bits =
+        (t.count != 0 ? kTaskCount : 0) | (t.completions != 0 ? kTaskCompletions : 0) |
+        (t.last_completion != kMin64 ? kTaskLast : 0) |
+        (t.completion_period != kMin32 ? kTaskPeriod : 0) |
+        (t.streak_day != kMin32 ? kTaskStreak : 0) | (t.sum.units() != 0 ? kTaskSum : 0) |
+        (!t.window.empty() ? kTaskWindow : 0);
+    w.u(bits);
+    if (bits & kTaskCount) w.s(t.count);
+    if (bits & kTaskCompletions) w.s(t.completions);
+    if (bits & kTaskLast) w.time(t.last_completion, base);
+    if (bits & kTaskPeriod) w.period(t.completion_period);
+    if (bits & kTaskStreak) w.period(t.streak_day);
+    if (bits & kTaskSum) w.dec(t.sum.units());
+    if (bits & kTaskWindow) write_window(w, t.window, base);
+  }
+
+  w.u(m.privileges.size());
+  for (const auto& p : m.privileges) {
+    std::uint64_t bits = (p.period != kMin32 ? kPrivPeriod : 0) | (p.used != 0 ? kPrivUsed : 0) |
+                         (!p.grants.empty() ? kPrivGrants : 0);
+    w.u(bits);
+    if (bits & kPrivPeriod) w.period(p.period);
+    if (bits & kPrivUsed) w.s(p.used);
+    if (bits & kPrivGrants) {
+      w.u(p.grants.size());
+      for (const auto& g : p.grants) {
+        w.s(g.remaining);
+        w.time(g.until, base);
+      }
+    }
+  }
+
+  w.u(m.rewards.size());
+  for (const auto& rw : m.rewards) {
+    std::uint64_t bits =
+        (rw.period != kMin32 ? kRewardPeriod : 0) | (rw.units != 0 ? kRewardUnits : 0);
+    w.u(bits);
+    if (bits & kRewardPeriod) w.period(rw.period);
+    if (bits & kRewardUnits) w.s(rw.units);
+  }
+
+  w.u(m.aggregates.size());
+  for (const auto& a : m.aggregates) {
+    std::uint64_t bits = (a.first != engine::kNever ? kAggFirst : 0) |
+                         (a.last != kMin64 ? kAggLast : 0) | (!a.window.empty() ? kAggWindow : 0) |
+                         (a.total_count != 0 ? kAggCount : 0) |
+                         (a.total_sum.units() != 0 ? kAggSum : 0);
+    w.u(bits);
+    if (bits & kAggFirst) w.time(a.first, base);
+    if (bits & kAggLast) w.time(a.last, base);
+    if (bits & kAggWindow) write_window(w, a.window, base);
+    if (bits & kAggCount) w.s(a.total_count);
+    if (bits & kAggSum) w.dec(a.total_sum.units());
+  }
+
+  w.u(m.tags.size());
+  for (const auto& t : m.tags) w.str(t);
+  w.u(m.attributes.size());
+  for (const auto& v : m.attributes) write_value(w, v);
+  w.finish();
+}
+
+Result<void> unpack_member(std::string_view bytes, MemberState& m) {
+  Reader r(bytes);
+  if (r.byte() != kPackVersion) {
+    return Error::invalid_argument("packed member state: unknown format version");
+  }
+  m.id.assign(r.str());
+  m.exists = (r.byte() & 1) != 0;
+  const std::int64_t base = r.time(0);
+  m.joined.ms = base;
+  m.level = static_cast<int>(r.u());
+  m.level_since.ms = r.time(base);
+  m.review_base.ms = r.time(base);
+  m.next_expiry = r.time(base);
+  m.done_once = r.u();
+  m.review_due = r.time(base);
+  m.growth_lifetime = r.s();
+
+  m.growth_window.resize(r.count());
+  std::int64_t prev = base;
+  for (auto& g : m.growth_window) {
+    g.at.ms = r.time(prev);
+    g.amount = r.s();
+    prev = g.at.ms;
+  }
+
+  m.lots.resize(r.count());
+  prev = base;
+  for (auto& lot : m.lots) {
+    lot.id = static_cast<std::uint32_t>(r.u());
+    std::uint64_t bits = r.u();
+    lot.reversible = (bits & kLotReversible) != 0;
+    lot.earned.ms = r.time(prev);
+    lot.expires = r.time(lot.earned.ms);
+    lot.available_at = r.time(lot.earned.ms);
+    lot.original = r.s();
+    lot.amount = (bits & kLotPartlyUsed) ? r.s() : lot.original;
+    prev = lot.earned.ms;
+  }
+
+  m.closed_lots.resize(r.count());
+  for (auto& c : m.closed_lots) {
+    c.id = static_cast<std::uint32_t>(r.u());
+    c.spent = r.s();
+  }
+
+  m.awards.resize(r.count());
+  prev = base;
+  for (auto& a : m.awards) {
+    std::uint64_t head = r.u();
+    a.event_type = static_cast<int>(unzigzag(head >> 1));
+    a.reversed = (head & 1) != 0;
+    a.key = r.raw64();
+    a.time.ms = r.time(prev);
+    a.lots.clear();
+    for (std::size_t n = r.count(); n > 0; --n) {
+      auto id = static_cast<std::uint32_t>(r.u());
+      a.lots.push_back({id, r.s()});
+    }
+    a.growth = r.s();
+    prev = a.time.ms;
+  }
+
+  m.next_lot_id = static_cast<std::uint32_t>(r.u());
+  m.debt = r.s();
+  m.cap_period = r.period();
+  m.cap_used = r.s();
+
+  m.tasks.resize(r.count());
+  for (auto& t : m.tasks) {
+    std::uint64_t bits = r.u();
+    t.count = (bits & kTaskCount) ? r.s() : 0;
+    t.completions = (bits & kTaskCompletions) ? r.s() : 0;
+    t.last_completion = (bits & kTaskLast) ? r.time(base) : kMin64;
+    t.completion_period = (bits & kTaskPeriod) ? r.period() : kMin32;
+    t.streak_day = (bits & kTaskStreak) ? r.period() : kMin32;
+    t.sum = Decimal::from_units((bits & kTaskSum) ? r.dec() : 0);
+    if (bits & kTaskWindow)
+      read_window(r, t.window, base);
+    else
+      t.window.clear();
+  }
+
+  m.privileges.resize(r.count());
+  for (auto& p : m.privileges) {
+    std::uint64_t bits = r.u();
+    p.period = (bits & kPrivPeriod) ? r.period() : kMin32;
+    p.used = (bits & kPrivUsed) ? r.s() : 0;
+    p.grants.resize((bits & kPrivGrants) ? r.count() : 0);
+    for (auto& g : p.grants) {
+      g.remaining = r.s();
+      g.until = r.time(base);
+    }
+  }
+
+  m.rewards.resize(r.count());
+  for (auto& rw : m.rewards) {
+    std::uint64_t bits = r.u();
+    rw.period = (bits & kRewardPeriod) ? r.period() : kMin32;
+    rw.units = (bits & kRewardUnits) ? r.s() : 0;
+  }
+
+  m.aggregates.resize(r.count());
+  for (auto& a : m.aggregates) {
+    std::uint64_t bits = r.u();
+    a.first = (bits & kAggFirst) ? r.time(base) : engine::kNever;
+    a.last = (bits & kAggLast) ? r.time(base) : kMin64;
+    if (bits & kAggWindow)
+      read_window(r, a.window, base);
+    else
+      a.window.clear();
+    a.total_count = (bits & kAggCount) ? r.s() : 0;
+    a.total_sum = Decimal::from_units((bits & kAggSum) ? r.dec() : 0);
+  }
+
+  m.tags.resize(r.count());
+  for (auto& t : m.tags) t.assign(r.str());
+  m.attributes.resize(r.count());
+  for (auto& v : m.attributes) read_value(r, v);
+
+  if (!r.done()) return Error::invalid_argument("packed member state: malformed or truncated");
+  return ok();
+}
+
+std::string_view packed_member_id(std::string_view bytes) {
+  Reader r(bytes);
+  if (r.byte() != kPackVersion) return {};
+  std::string_view id = r.str();
+  return r.ok() ? id : std::string_view();
+}
+
+bool packed_member_exists(std::string_view bytes) {
+  Reader r(bytes);
+  if (r.byte() != kPackVersion) return false;
+  r.str();
+  return r.ok() && (r.byte() & 1) != 0;
+}
+
+}  // namespace merit::codec

@@ -1,0 +1,40 @@
+// The packed member state: one member's whole engine::MemberState as one compact byte string, the
+// form the stores keep between operations (the flat, contiguous state of ARCHITECTURE.md).
+//
+// A member is unpacked into a reused MemberState (its vectors keep their capacity, so a warm
+// unpack allocates nothing), evaluated, and packed back; a refused operation is simply not packed.
+// Integers are LEB128 varints, signed ones zigzagged; times are deltas from the member's join
+// time, in whole seconds when they are whole seconds; decimals in whole units when they are whole;
+// a task, privilege, reward or aggregate still in its initial state is one byte.
+//
+//   byte 0        format version (kPackVersion)
+//   then          id, flags, times, level, growth, lots, closed lots, award records, counters,
+//                 tasks, privileges, rewards, aggregates, tags, attributes (member_pack.cpp)
+//
+// The format is private to one build: snapshots and the wire use JSON (snapshot.hpp).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/result.hpp"
+#include "engine/model/member_state.hpp"
+
+namespace merit::codec {
+
+inline constexpr std::uint8_t kPackVersion = 1;
+
+// Replaces `out` with the packed form of `m`.
+void pack_member(const engine::MemberState& m, std::string& out);
+
+// Unpacks `bytes` into `m`, reusing its buffers. kInvalidArgument on a truncated or malformed
+// string (then `m` is unspecified).
+Result<void> unpack_member(std::string_view bytes, engine::MemberState& m);
+
+// The member id at the start of a packed state, without unpacking the rest ("" if malformed).
+std::string_view packed_member_id(std::string_view bytes);
+// Whether the packed member exists (joined by an applied operation), without unpacking the rest.
+bool packed_member_exists(std::string_view bytes);
+
+}  // namespace merit::codec

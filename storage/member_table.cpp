@@ -1,0 +1,126 @@
+// The member table: packed records, the current member and the big ones unpacked.
+#include "storage/member_table.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "codec/member_pack.hpp"
+#include "engine/eval/evaluator.hpp"
+
+namespace merit::storage {
+
+MemberTable::MemberTable(const engine::Plan& plan, std::uint32_t big_bytes)
+    : big_bytes_(big_bytes) {
+  codec::pack_member(engine::new_member(plan, ""), fresh_);
+}
+
+void MemberTable::unpack(std::string_view bytes, engine::MemberState& m) const {
+  // Records are only ever written by store(): failing to read one back is a bug here.
+  Result<void> r = codec::unpack_member(bytes, m);
+  if (!r) {
+    std::fprintf(stderr, "merit: corrupt packed member state: %s\n", r.error().message().c_str());
+    std::abort();
+  }
+}
+
+void MemberTable::store(Record& r) {
+  if (buf_.size() > r.capacity) {
+    // A little room to grow, so a member adding a lot or a record is not reallocated each time.
+    std::size_t capacity = (buf_.size() + buf_.size() / 8 + 15) & ~std::size_t{15};
+    r.data = std::make_unique_for_overwrite<char[]>(capacity);
+    r.capacity = static_cast<std::uint32_t>(capacity);
+  }
+  std::memcpy(r.data.get(), buf_.data(), buf_.size());
+  r.size = static_cast<std::uint32_t>(buf_.size());
+}
+
+std::uint32_t MemberTable::add(std::string_view id) {
+  // new_member's packed form with the id spliced in after the version byte: fresh_ holds an empty
+  // id, i.e. a zero length byte at offset 1.
+  buf_.clear();
+  buf_.push_back(fresh_[0]);
+  std::uint64_t n = id.size();
+  while (n >= 0x80) {
+    buf_.push_back(static_cast<char>((n & 0x7f) | 0x80));
+    n >>= 7;
+  }
+  buf_.push_back(static_cast<char>(n));
+  buf_.append(id);
+  buf_.append(fresh_, 2);
+  Record& r = records_.emplace_back();
+  r.data = std::make_unique_for_overwrite<char[]>(buf_.size());
+  r.size = r.capacity = static_cast<std::uint32_t>(buf_.size());
+  std::memcpy(r.data.get(), buf_.data(), buf_.size());
+  return static_cast<std::uint32_t>(records_.size() - 1);
+}
+
+void MemberTable::release_current() {
+  if (current_index_ == kCold) return;
+  Record& r = records_[current_index_];
+  current_index_ = kCold;
+  codec::pack_member(current_, buf_);
+  if (buf_.size() > big_bytes_) {
+    r.slot = static_cast<std::uint32_t>(big_.size());
+    big_.push_back(std::move(current_));
+    current_ = engine::MemberState{};
+    return;
+  }
+  store(r);
+  r.slot = kCold;
+}
+
+engine::MemberState& MemberTable::get(std::uint32_t index) {
+  Record& r = records_[index];
+  if (r.slot == kCurrent) return current_;
+  if (r.slot != kCold) return big_[r.slot];
+  release_current();
+  unpack(r.bytes(), current_);
+  r.slot = kCurrent;
+  current_index_ = index;
+  return current_;
+}
+
+const engine::MemberState& MemberTable::peek(std::uint32_t index,
+                                             engine::MemberState& scratch) const {
+  const Record& r = records_[index];
+  if (r.slot == kCurrent) return current_;
+  if (r.slot != kCold) return big_[r.slot];
+  unpack(r.bytes(), scratch);
+  return scratch;
+}
+
+void MemberTable::put(std::uint32_t index, const engine::MemberState& m) {
+  Record& r = records_[index];
+  if (r.slot == kCurrent) {
+    current_ = m;
+  } else if (r.slot != kCold) {
+    big_[r.slot] = m;
+  } else {
+    codec::pack_member(m, buf_);
+    store(r);
+  }
+}
+
+const engine::MemberState* MemberTable::unpacked(std::uint32_t index) const {
+  const Record& r = records_[index];
+  if (r.slot == kCurrent) return &current_;
+  if (r.slot != kCold) return &big_[r.slot];
+  return nullptr;
+}
+
+bool MemberTable::exists(std::uint32_t index) const {
+  const engine::MemberState* m = unpacked(index);
+  return m != nullptr ? m->exists : codec::packed_member_exists(records_[index].bytes());
+}
+
+std::size_t MemberTable::packed_size(std::uint32_t index) const {
+  const engine::MemberState* m = unpacked(index);
+  if (m == nullptr) return records_[index].size;
+  std::string bytes;
+  codec::pack_member(*m, bytes);
+  return bytes.size();
+}
+
+}  // namespace merit::storage
