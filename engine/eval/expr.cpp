@@ -1,6 +1,6 @@
 // The expression machine: runs a CompiledExpr's flat ops over a small value stack. No allocation,
 // no string lookups: every name was resolved to a slot at plan time.
-#include <array>
+#include <new>
 
 #include "engine/eval/internal.hpp"
 
@@ -61,8 +61,16 @@ Val to_val(const Value& v) {
 }
 
 Val eval(const CompiledExpr& e, Ctx& ctx) {
-  std::array<Val, 64> st;
+  // The value stack is left uninitialised: a slot is constructed when pushed and read only below
+  // the top. Zeroing all 64 slots cost more than evaluating most expressions.
+  constexpr std::size_t kDepth = 64;
+  union Stack {
+    Stack() {}
+    Val slot[kDepth];
+  } stack;
+  Val* const st = stack.slot;
   std::size_t sp = 0;
+  auto push = [&](const Val& v) { ::new (static_cast<void*>(st + sp++)) Val(v); };
   const auto& ops = e.ops;
   const std::size_t n = ops.size();
   auto fail = [&](const char* why) {
@@ -71,16 +79,16 @@ Val eval(const CompiledExpr& e, Ctx& ctx) {
   };
   for (std::size_t pc = 0; pc < n; ++pc) {
     const Op& op = ops[pc];
-    if (sp + 1 >= st.size()) return fail("expression too deep to evaluate");
+    if (sp + 1 >= kDepth) return fail("expression too deep to evaluate");
     switch (op.code) {
       case OpCode::kConst:
-        st[sp++] = to_val(ctx.plan.constants[op.a]);
+        push(to_val(ctx.plan.constants[op.a]));
         break;
       case OpCode::kField:
         if (ctx.event == nullptr || op.a >= ctx.event->fields.size()) {
-          st[sp++] = none();
+          push(none());
         } else {
-          st[sp++] = to_val(ctx.event->fields[op.a]);
+          push(to_val(ctx.event->fields[op.a]));
         }
         break;
       case OpCode::kEventId: {
@@ -89,39 +97,38 @@ Val eval(const CompiledExpr& e, Ctx& ctx) {
           v.kind = Kind::kString;
           v.s = ctx.event->id;
         }
-        st[sp++] = v;
+        push(v);
         break;
       }
       case OpCode::kMember: {
         Val v;
         v.kind = Kind::kString;
         v.s = ctx.member.id;
-        st[sp++] = v;
+        push(v);
         break;
       }
       case OpCode::kNow: {
         Val v;
         v.kind = Kind::kTime;
         v.i = ctx.now.ms;
-        st[sp++] = v;
+        push(v);
         break;
       }
       case OpCode::kAttr:
-        st[sp++] =
-            op.a < ctx.member.attributes.size() ? to_val(ctx.member.attributes[op.a]) : none();
+        push(op.a < ctx.member.attributes.size() ? to_val(ctx.member.attributes[op.a]) : none());
         break;
       case OpCode::kTags: {
         Val v;
         v.kind = Kind::kSet;
         v.set = &ctx.member.tags;
-        st[sp++] = v;
+        push(v);
         break;
       }
       case OpCode::kLevel: {
         Val v;
         v.kind = Kind::kLevel;
         v.i = ctx.level;
-        st[sp++] = v;
+        push(v);
         break;
       }
       case OpCode::kLevelAttr: {
@@ -144,7 +151,7 @@ Val eval(const CompiledExpr& e, Ctx& ctx) {
               v.kind = Kind::kTime;
               v.i = as.last;
             }
-            st[sp++] = v;
+            push(v);
             break;
           }
           case AggregateKind::kFirst: {
@@ -153,14 +160,13 @@ Val eval(const CompiledExpr& e, Ctx& ctx) {
               v.kind = Kind::kTime;
               v.i = as.first;
             }
-            st[sp++] = v;
+            push(v);
             break;
           }
           case AggregateKind::kCount:
           case AggregateKind::kSum: {
             if (!ag.within) {
-              st[sp++] =
-                  ag.kind == AggregateKind::kCount ? num_int(as.total_count) : num(as.total_sum);
+              push(ag.kind == AggregateKind::kCount ? num_int(as.total_count) : num(as.total_sum));
               break;
             }
             std::int64_t from = window_start(ctx.plan, ctx.now, *ag.within);
@@ -172,7 +178,7 @@ Val eval(const CompiledExpr& e, Ctx& ctx) {
                 Decimal::add(total, v, total);
               }
             }
-            st[sp++] = ag.kind == AggregateKind::kCount ? num_int(count) : num(total);
+            push(ag.kind == AggregateKind::kCount ? num_int(count) : num(total));
             break;
           }
         }
@@ -266,7 +272,7 @@ Val eval(const CompiledExpr& e, Ctx& ctx) {
           }
         }
         sp -= argc;
-        st[sp++] = r;
+        push(r);
         break;
       }
       case OpCode::kNot: {
