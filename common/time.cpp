@@ -130,6 +130,9 @@ Zone Zone::utc() { return Zone{}; }
 std::int64_t Zone::offset_at(std::int64_t utc_ms) const {
   if (!table_) return 0;
   const auto& s = table_->starts;
+  // Most instants a program sees fall after its zone's last transition (or, for zones that still
+  // change their clocks, in the latest years): the last period needs no search.
+  if (utc_ms >= s.back()) return table_->offsets.back();
   auto it = std::upper_bound(s.begin(), s.end(), utc_ms);
   return table_->offsets[static_cast<std::size_t>(it - s.begin()) - 1];
 }
@@ -155,6 +158,14 @@ Instant Zone::from_local_ms(std::int64_t lms) const {
   if (!table_) return Instant{lms};
   const auto& s = table_->starts;
   const auto& o = table_->offsets;
+  // Past the last transition by more than the offsets around it, the wall-clock time is unique
+  // and in the last period: the search below would find exactly lms - o.back().
+  if (s.size() >= 2) {
+    const std::size_t last = s.size() - 1;
+    if (lms >= s[last] && lms - o[last] >= s[last] && lms - o[last - 1] >= s[last]) {
+      return Instant{lms - o[last]};
+    }
+  }
   // A wall-clock time maps to utc = local - offset for each period whose range holds it: one
   // (unique), two (a repeated hour: take the earliest) or none (a skipped hour: the instant the
   // gap ends). Only the periods around local - offset(local) can qualify.
