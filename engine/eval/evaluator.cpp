@@ -4,6 +4,7 @@
 #include "engine/eval/evaluator.hpp"
 
 #include <algorithm>
+#include <array>
 #include <limits>
 
 #include "engine/eval/internal.hpp"
@@ -41,7 +42,10 @@ std::int64_t window_start(const Plan& plan, Instant t, const CalDuration& d) {
 
 std::int64_t qualifying_growth(const Plan& plan, const MemberState& m, Instant t) {
   if (!plan.growth_window) return std::max<std::int64_t>(0, m.growth_lifetime);
-  std::int64_t from = window_start(plan, t, *plan.growth_window);
+  return growth_within(m, window_start(plan, t, *plan.growth_window), t);
+}
+
+std::int64_t growth_within(const MemberState& m, std::int64_t from, Instant t) {
   std::int64_t q = 0;
   for (const auto& g : m.growth_window) {
     if (g.at.ms > from && g.at.ms <= t.ms) q += g.amount;
@@ -76,7 +80,6 @@ namespace {
 
 using internal::available_points;
 using internal::period_key;
-using internal::qualifying_growth;
 
 // The key an award record is found by: FNV-1a 64 of the matched field's text.
 std::uint64_t award_key(std::string_view text) {
@@ -103,11 +106,46 @@ struct Pseudo {
                   // level_up / level_down (the planner reads the field there)
 };
 
+// A statement of a rule matched at step 4, with its value (evaluated before any is applied).
+struct Intent {
+  const PlanStmt* stmt;
+  int rule;
+  Val value;
+};
+
+// A campaign active for the event (step 5) and its multipliers.
+struct Active {
+  int campaign;
+  Decimal points_mul = Decimal::from_int(1);
+  Decimal growth_mul = Decimal::from_int(1);
+};
+
+// One part of a multiplied award (§5 step 5).
+struct Share {
+  int campaign;  // -1: the rule's own base
+  std::int64_t amount;
+  Decimal exact;  // the exact award up to and including this multiplier
+};
+
+// Buffers apply() reuses from one operation to the next on a thread, so the evaluation of an
+// operation allocates nothing for its own bookkeeping. Cleared before each use; nothing in them
+// outlives the operation that filled them.
+struct Scratch {
+  std::vector<Intent> intents;
+  std::vector<Active> active;
+  std::vector<Share> shares;
+};
+
+Scratch& scratch() {
+  thread_local Scratch s;
+  return s;
+}
+
 // The work of one operation on one member. Holds references; lives for one apply() call.
 class Run {
  public:
-  Run(const Plan& plan, MemberState& m, SharedState& shared, ApplyResult& out)
-      : plan_(plan), m_(m), shared_(shared), out_(out) {}
+  Run(const Plan& plan, MemberState& m, SharedState& shared, ApplyResult& out, Scratch& scratch)
+      : plan_(plan), m_(m), shared_(shared), out_(out), scratch_(scratch) {}
 
   void event(const Operation& op);
   void redeem(const Operation& op);
@@ -123,6 +161,31 @@ class Run {
   const std::string& error() const { return error_; }
 
  private:
+  // Calendar computations, remembered for the operation: most steps ask about its own instant
+  // (the local day for tasks, campaigns and the cap; the start of the same window several times).
+  LocalDate date_of(Instant t) const {
+    if (!date_known_ || date_at_ != t) {
+      date_at_ = t;
+      date_ = plan_.zone.date_of(t);
+      date_known_ = true;
+    }
+    return date_;
+  }
+  std::int64_t window_from(Instant t, const CalDuration& d) const {
+    for (const auto& w : windows_) {
+      if (w.known && w.at == t && w.count == d.count && w.unit == d.unit) return w.from;
+    }
+    WindowStart& w = windows_[next_window_];
+    next_window_ = (next_window_ + 1) % windows_.size();
+    w = {true, t, d.count, d.unit, internal::window_start(plan_, t, d)};
+    return w.from;
+  }
+  // Qualifying growth at t (internal::qualifying_growth with the window start remembered).
+  std::int64_t qualifying(Instant t) const {
+    if (!plan_.growth_window) return std::max<std::int64_t>(0, m_.growth_lifetime);
+    return internal::growth_within(m_, window_from(t, *plan_.growth_window), t);
+  }
+
   struct Award {  // where the points of an award go
     Cause cause = Cause::kNone;
     int index = -1;
@@ -179,6 +242,7 @@ class Run {
   MemberState& m_;
   SharedState& shared_;
   ApplyResult& out_;
+  Scratch& scratch_;
   std::string error_;
   std::int64_t pending_growth_ = 0;  // growth awarded by this event, added at step 7
   std::vector<Pseudo> pseudo_;       // raised, not yet evaluated
@@ -196,6 +260,20 @@ class Run {
   std::int32_t prior_cap_period_ = m_.cap_period;  // the cap period before this operation
   std::int64_t prior_cap_used_ = m_.cap_used;
   std::vector<std::pair<std::int32_t, std::int64_t>> past_caps_;  // earlier periods touched
+  mutable bool date_known_ = false;
+  mutable Instant date_at_;
+  mutable LocalDate date_;
+  struct WindowStart {
+    bool known = false;
+    Instant at;
+    std::int64_t count = 0;
+    CalendarUnit unit = CalendarUnit::kDay;
+    std::int64_t from = 0;
+  };
+  mutable std::array<WindowStart, 2> windows_{};
+  mutable std::size_t next_window_ = 0;
+  mutable int package_end_index_ = -1;  // the package whose after-join end is remembered
+  mutable std::int64_t package_end_ = 0;
 };
 
 // ---- lots -------------------------------------------------------------------------------------
@@ -220,14 +298,14 @@ std::int64_t Run::lot_expiry(const ExpiryRule& r, Instant t) const {
       return z.start_of(LocalDate{last.days + 1}).ms;
     }
     case ExpiryMode::kEndOfMonth: {
-      CivilDate c = to_civil(z.date_of(t));
+      CivilDate c = to_civil(date_of(t));
       std::int64_t m0 = static_cast<std::int64_t>(c.year) * 12 + (c.month - 1) + r.plus + 1;
       int y = static_cast<int>(m0 / 12);
       int mo = static_cast<int>(m0 % 12) + 1;
       return z.start_of(from_civil(y, mo, 1)).ms;
     }
     case ExpiryMode::kEndOfYear: {
-      CivilDate c = to_civil(z.date_of(t));
+      CivilDate c = to_civil(date_of(t));
       return z.start_of(from_civil(c.year + static_cast<int>(r.plus) + 1, 1, 1)).ms;
     }
   }
@@ -239,7 +317,7 @@ std::int64_t Run::lot_expiry(const ExpiryRule& r, Instant t) const {
 // evaluated at step 8 after the event's own awards (§4.2, §5): it counts in its own period (§4.3),
 // which is either the period the member had before this operation or one with nothing in it.
 std::int64_t& Run::cap_used(Instant t) {
-  std::int32_t key = period_key(plan_.cap->period, plan_.zone.date_of(t));
+  std::int32_t key = period_key(plan_.cap->period, date_of(t));
   if (key < m_.cap_period) {
     for (auto& [k, used] : past_caps_) {
       if (k == key) return used;
@@ -464,8 +542,9 @@ bool Run::settle_growth(Instant t) {
 }
 
 void Run::upgrade(Instant t) {
-  std::int64_t q = qualifying_growth(plan_, m_, t);
   int n = static_cast<int>(plan_.levels.size());
+  if (m_.level + 1 >= n) return;  // at the top: nothing to qualify for
+  std::int64_t q = qualifying(t);
   while (m_.level + 1 < n && plan_.levels[static_cast<std::size_t>(m_.level + 1)].from <= q) {
     int from = m_.level;
     m_.level += 1;
@@ -486,7 +565,7 @@ void Run::reviews(Instant t) {
     std::int64_t due = m_.review_due;
     if (due > t.ms) return;
     Instant at{due};
-    std::int64_t q = qualifying_growth(plan_, m_, at);
+    std::int64_t q = qualifying(at);
     int from = m_.level;
     int to = from;
     const auto& lv = plan_.levels;
@@ -641,12 +720,17 @@ bool Run::package_open(int package, Instant t, Ctx& ctx) const {
   const auto& p = plan_.packages[static_cast<std::size_t>(package)];
   const Zone& z = plan_.zone;
   if (p.after_join) {
-    // ends like a lot's expiry: at the end of the day on which N has passed since the join
-    LocalDate last = z.date_of(z.add(m_.joined, p.after_join->count, p.after_join->unit));
-    if (t.ms >= z.start_of(LocalDate{last.days + 1}).ms) return false;
+    // ends like a lot's expiry: at the end of the day on which N has passed since the join (the
+    // join does not change during an operation once it was created)
+    if (package_end_index_ != package) {
+      LocalDate last = z.date_of(z.add(m_.joined, p.after_join->count, p.after_join->unit));
+      package_end_ = z.start_of(LocalDate{last.days + 1}).ms;
+      package_end_index_ = package;
+    }
+    if (t.ms >= package_end_) return false;
   }
   if (p.during_from) {
-    LocalDate d = z.date_of(t);
+    LocalDate d = date_of(t);
     if (d < *p.during_from || d > *p.during_to) return false;
   }
   return internal::holds(p.for_, ctx);
@@ -676,7 +760,7 @@ void Run::advance_tasks(const Operation& ev, int level, AwardRecord* record) {
     TaskState& ts = m_.tasks[static_cast<std::size_t>(ti)];
     Instant t = ev.time;
     if (task.repeat == RepeatMode::kOnce && ts.completions > 0) continue;
-    LocalDate today = plan_.zone.date_of(t);
+    LocalDate today = date_of(t);
     bool periodic = task.repeat != RepeatMode::kOnce && task.repeat != RepeatMode::kAlways;
     if (periodic && ts.completions > 0 &&
         ts.completion_period == repeat_period(task.repeat, today)) {
@@ -709,7 +793,7 @@ void Run::advance_tasks(const Operation& ev, int level, AwardRecord* record) {
           value = Decimal::from_units(v.i);
         }
         if (task.within) {
-          std::int64_t from = internal::window_start(plan_, t, *task.within);
+          std::int64_t from = window_from(t, *task.within);
           auto& w = ts.window;
           w.erase(
               std::remove_if(w.begin(), w.end(), [&](const auto& p) { return p.first.ms <= from; }),
@@ -764,7 +848,7 @@ void Run::advance_tasks(const Operation& ev, int level, AwardRecord* record) {
 
 bool Run::campaign_active(const PlanCampaign& c, Instant t, Ctx& ctx) const {
   const Zone& z = plan_.zone;
-  LocalDate d = z.date_of(t);
+  LocalDate d = date_of(t);
   if (c.during_from && (d < *c.during_from || d > *c.during_to)) return false;
   switch (c.schedule) {
     case ScheduleMode::kAlways:
@@ -808,7 +892,9 @@ void Run::pseudo_events() {
   // Evaluated in the order raised; those they raise are appended and evaluated too. The checker
   // refuses programs whose rules raise each other in a loop; the guard is a second line.
   for (std::size_t i = 0; i < pseudo_.size() && i < 10000; ++i) {
-    Operation ev = pseudo_[i].op;
+    // Moved out: nothing reads a pseudo-event's operation after it ran, and `pseudo_` may grow
+    // (and move its elements) while it runs.
+    const Operation ev = std::move(pseudo_[i].op);
     const PlanEvent& pe = plan_.events[static_cast<std::size_t>(ev.event_type)];
     int level = pseudo_[i].level;
     // One rule never sees another's tags from the same (pseudo-)event (§8 What rules see): tags
@@ -859,7 +945,7 @@ void Run::record_aggregates(const Operation& ev) {
     as.last = std::max(as.last, ev.time.ms);
     if (ag.kind == AggregateKind::kLast || ag.kind == AggregateKind::kFirst) continue;
     if (ag.within) {
-      std::int64_t from = internal::window_start(plan_, ev.time, *ag.within);
+      std::int64_t from = window_from(ev.time, *ag.within);
       auto& w = as.window;
       w.erase(std::remove_if(w.begin(), w.end(), [&](const auto& p) { return p.first.ms <= from; }),
               w.end());
@@ -895,7 +981,7 @@ void Run::advance_to(Instant t) {
   if (plan_.growth_window && m_.growth_window.size() > 8) {
     if (m_.review_due == 0) m_.review_due = internal::next_review_due(plan_, m_);
     std::int64_t horizon = std::min(t.ms, m_.review_due);
-    std::int64_t from = internal::window_start(plan_, Instant{horizon}, *plan_.growth_window);
+    std::int64_t from = window_from(Instant{horizon}, *plan_.growth_window);
     auto& w = m_.growth_window;
     auto keep =
         std::find_if(w.begin(), w.end(), [&](const GrowthEntry& g) { return g.at.ms > from; });
@@ -925,13 +1011,8 @@ void Run::event(const Operation& op) {
   }
 
   // Step 4: every matching rule, evaluated against the state after step 3 before any is applied.
-  struct Intent {
-    const PlanStmt* stmt;
-    int rule;
-    Val value;
-  };
-  std::vector<Intent> intents;
-  std::vector<std::string> tag_values;  // tags evaluated now, applied in order below
+  std::vector<Intent>& intents = scratch_.intents;
+  intents.clear();
   {
     Ctx ctx{plan_, m_, &op, op.time, level, {}};
     // Walks a body, choosing if/else branches now, collecting statements with their values.
@@ -971,12 +1052,8 @@ void Run::event(const Operation& op) {
   }
 
   // Step 5: active campaigns and their multipliers, in file order.
-  struct Active {
-    int campaign;
-    Decimal points_mul = Decimal::from_int(1);
-    Decimal growth_mul = Decimal::from_int(1);
-  };
-  std::vector<Active> active;
+  std::vector<Active>& active = scratch_.active;
+  active.clear();
   for (int ci : pe.campaigns) {
     const PlanCampaign& c = plan_.campaigns[static_cast<std::size_t>(ci)];
     Ctx ctx{plan_, m_, &op, op.time, level, {}};
@@ -1024,12 +1101,9 @@ void Run::event(const Operation& op) {
         // multipliers up to its own) minus what came before. A multiplier below 1 makes that
         // difference negative, and a ledger entry never is: the cut is taken from the entries
         // before it (latest first), so the entries still add up to the total.
-        struct Share {
-          int campaign;  // -1: the rule's own base
-          std::int64_t amount;
-          Decimal exact;  // the exact award up to and including this multiplier
-        };
-        std::vector<Share> shares{{-1, base, exact}};
+        std::vector<Share>& shares = scratch_.shares;
+        shares.clear();
+        shares.push_back({-1, base, exact});
         std::int64_t so_far = base;
         Decimal product = exact;
         for (const auto& a : active) {
@@ -1161,7 +1235,7 @@ void Run::redeem(const Operation& op) {
   RewardState& rs = m_.rewards[static_cast<std::size_t>(op.reward)];
   std::int32_t key = 0;
   if (r.limit) {
-    key = period_key(r.limit->period, plan_.zone.date_of(op.time));
+    key = period_key(r.limit->period, date_of(op.time));
     std::int64_t used = rs.period == key ? rs.units : 0;
     if (used + op.quantity > r.limit->amount) {
       return refuse("limit_reached", "reward " + r.id + ": limit of " +
@@ -1221,7 +1295,7 @@ void Run::use(const Operation& op) {
   if (eligible && !p.quota) {
     e = &effect(EffectKind::kUse, Cause::kNone, -1, op.time);  // unlimited while `for` holds
   } else if (eligible) {
-    std::int32_t key = period_key(p.quota->period, plan_.zone.date_of(op.time));
+    std::int32_t key = period_key(p.quota->period, date_of(op.time));
     if (ps.period != key) {
       ps.period = key;
       ps.used = 0;
@@ -1310,7 +1384,7 @@ void apply(const Plan& plan, MemberState& member, SharedState& shared, const Ope
     member_backup = member;
     shared_backup = shared;
   }
-  Run run(plan, member, shared, out);
+  Run run(plan, member, shared, out, scratch());
   switch (op.kind) {
     case OpKind::kEvent:
       if (op.event_type < 0 || op.event_type >= plan.declared_events) {
@@ -1348,7 +1422,7 @@ void advance(const Plan& plan, MemberState& member, Instant t, ApplyResult& out)
   SharedState unused;
   unused.campaign_awarded.assign(plan.campaigns.size(), 0);
   unused.reward_redeemed.assign(plan.rewards.size(), 0);
-  Run run(plan, member, unused, out);
+  Run run(plan, member, unused, out, scratch());
   run.tick(t);
   member.next_expiry = member.lots.empty()
                            ? kNever

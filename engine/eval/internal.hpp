@@ -47,6 +47,8 @@ std::int64_t window_start(const Plan& plan, Instant t, const CalDuration& d);
 
 // Qualifying growth at t: lifetime growth, or growth earned in (t - window, t].
 std::int64_t qualifying_growth(const Plan& plan, const MemberState& m, Instant t);
+// Growth earned in (from, t], at least 0 (qualifying growth when `from` is the window's start).
+std::int64_t growth_within(const MemberState& m, std::int64_t from, Instant t);
 
 // The instant the next level review is due, or kNever.
 std::int64_t next_review_due(const Plan& plan, const MemberState& m);
