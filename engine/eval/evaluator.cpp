@@ -381,17 +381,21 @@ std::int64_t Run::credit(std::int64_t amount, const Award& who, Instant t, std::
     if (who.record != nullptr) who.record->lots.push_back({0, pay});
   }
   if (into_lot <= 0) return amount;
-  // Awards of one operation with the same expiry and release share a lot.
+  // Awards of one operation with the same expiry and release share a lot. Lot ids grow with every
+  // lot made, so until this operation made one no lot has an id >= first_lot_id_ and there is
+  // nothing to look for.
   bool reversible = who.record != nullptr;
-  for (auto& l : m_.lots) {
-    if (l.id >= first_lot_id_ && l.expires == expires && l.available_at == available_at &&
-        l.reversible == reversible && l.earned == t &&
-        (!reversible || (!who.record->lots.empty() && who.record->lots.back().first == l.id))) {
-      l.original += into_lot;
-      l.amount += into_lot;
-      e.lots.push_back({l.id, into_lot});
-      if (reversible) who.record->lots.back().second += into_lot;
-      return amount;
+  if (m_.next_lot_id != first_lot_id_) {
+    for (auto& l : m_.lots) {
+      if (l.id >= first_lot_id_ && l.expires == expires && l.available_at == available_at &&
+          l.reversible == reversible && l.earned == t &&
+          (!reversible || (!who.record->lots.empty() && who.record->lots.back().first == l.id))) {
+        l.original += into_lot;
+        l.amount += into_lot;
+        e.lots.push_back({l.id, into_lot});
+        if (reversible) who.record->lots.back().second += into_lot;
+        return amount;
+      }
     }
   }
   Lot l;
