@@ -134,6 +134,10 @@ struct Scratch {
   std::vector<Intent> intents;
   std::vector<Active> active;
   std::vector<Share> shares;
+  // The states as they were before an operation that may be refused after changing them: copied
+  // into buffers kept from earlier copies, restored by swapping.
+  MemberState member_backup;
+  SharedState shared_backup;
 };
 
 Scratch& scratch() {
@@ -160,7 +164,20 @@ class Run {
   bool failed() const { return !error_.empty(); }
   const std::string& error() const { return error_; }
 
+  // For redeem and use, which can be refused after step 3 changed the member: the states are
+  // copied into the scratch backup just before the first change (before_change), so a refusal
+  // with nothing due copies nothing. backed_up(): the copy was taken.
+  void back_up_before_changes() { backup_wanted_ = true; }
+  bool backed_up() const { return backup_taken_; }
+
  private:
+  void before_change() {
+    if (!backup_wanted_ || backup_taken_) return;
+    scratch_.member_backup = m_;
+    scratch_.shared_backup = shared_;
+    backup_taken_ = true;
+  }
+
   // Calendar computations, remembered for the operation: most steps ask about its own instant
   // (the local day for tasks, campaigns and the cap; the start of the same window several times).
   LocalDate date_of(Instant t) const {
@@ -260,6 +277,8 @@ class Run {
   std::int32_t prior_cap_period_ = m_.cap_period;  // the cap period before this operation
   std::int64_t prior_cap_used_ = m_.cap_used;
   std::vector<std::pair<std::int32_t, std::int64_t>> past_caps_;  // earlier periods touched
+  bool backup_wanted_ = false;
+  bool backup_taken_ = false;
   mutable bool date_known_ = false;
   mutable Instant date_at_;
   mutable LocalDate date_;
@@ -451,6 +470,7 @@ void Run::expire(Instant t) {
   // nothing expires (0: not known, look).
   if (m_.next_expiry != 0 && m_.next_expiry > t.ms) return;
   while (!m_.lots.empty() && m_.lots.front().expires <= t.ms) {
+    before_change();
     Lot l = m_.lots.front();
     m_.lots.erase(m_.lots.begin());
     Effect& e = effect(EffectKind::kExpire, Cause::kSystem, -1, Instant{l.expires});
@@ -463,6 +483,7 @@ void Run::expire(Instant t) {
 void Run::release(Instant t) {
   for (auto& l : m_.lots) {
     if (l.available_at > 0 && l.available_at <= t.ms) {
+      before_change();
       Effect& e = effect(EffectKind::kRelease, Cause::kSystem, -1, Instant{l.available_at});
       e.amount = l.amount;
       e.lots.push_back({l.id, l.amount});
@@ -568,6 +589,7 @@ void Run::reviews(Instant t) {
     if (m_.review_due == 0) m_.review_due = internal::next_review_due(plan_, m_);
     std::int64_t due = m_.review_due;
     if (due > t.ms) return;
+    before_change();
     Instant at{due};
     std::int64_t q = qualifying(at);
     int from = m_.level;
@@ -989,7 +1011,10 @@ void Run::advance_to(Instant t) {
     auto& w = m_.growth_window;
     auto keep =
         std::find_if(w.begin(), w.end(), [&](const GrowthEntry& g) { return g.at.ms > from; });
-    w.erase(w.begin(), keep);
+    if (keep != w.begin()) {
+      before_change();
+      w.erase(w.begin(), keep);
+    }
   }
 }
 
@@ -1253,6 +1278,7 @@ void Run::redeem(const Operation& op) {
                                              " points; member " + op.member + " has " +
                                              std::to_string(have));
   }
+  before_change();  // from here on only an evaluation error refuses
   take(cost, op.time, EffectKind::kSpend, Cause::kReward, op.reward);
   stock_used += op.quantity;
   if (r.limit) {
@@ -1295,6 +1321,10 @@ void Run::use(const Operation& op) {
   PrivilegeState& ps = m_.privileges[static_cast<std::size_t>(op.privilege)];
   Ctx ctx{plan_, m_, &op, op.time, m_.level, {}};
   bool eligible = !p.for_.empty() ? internal::holds(p.for_, ctx) : p.quota.has_value();
+  // The only change before a refusal below is starting a new quota period; a refusal undoes it
+  // (when step 3 changed anything, the backup restores everything anyway).
+  const std::int32_t prior_period = ps.period;
+  const std::int64_t prior_used = ps.used;
   Effect* e = nullptr;
   if (eligible && !p.quota) {
     e = &effect(EffectKind::kUse, Cause::kNone, -1, op.time);  // unlimited while `for` holds
@@ -1321,6 +1351,8 @@ void Run::use(const Operation& op) {
     }
   }
   if (e == nullptr) {
+    ps.period = prior_period;
+    ps.used = prior_used;
     // Only a `for` that does not hold makes a member ineligible; a privilege without `for` and
     // `quota` lives on granted uses, and having used them all is "none left" (§4.9).
     if (!eligible && !p.for_.empty()) {
@@ -1375,20 +1407,22 @@ SharedState new_shared(const Plan& plan) {
 void apply(const Plan& plan, MemberState& member, SharedState& shared, const Operation& op,
            ApplyResult& out) {
   out.clear();
-  // A refused operation leaves both states as they were: keep copies while anything can refuse
-  // after a change was made (a division in some expression, or the checks of redeem and use,
-  // which run after step 3).
-  MemberState member_backup;
-  SharedState shared_backup;
-  // A member's first operation is backed up too (its state is nearly empty, so the copy is cheap):
-  // a refused first event must not leave the member created (§3, §8 Members).
-  bool backup =
-      plan.may_fail || op.kind == OpKind::kRedeem || op.kind == OpKind::kUse || !member.exists;
-  if (backup) {
-    member_backup = member;
-    shared_backup = shared;
+  Scratch& sc = scratch();
+  // A refused operation leaves both states as they were. An event or `set` is backed up before it
+  // starts when anything can refuse it after a change was made (a division in some expression), and
+  // so is a member's first operation (its state is nearly empty, so the copy is cheap): a refused
+  // first event must not leave the member created (§3, §8 Members). Redeem and use, whose checks
+  // run after step 3, back up only just before their first change (Run::before_change).
+  const bool backup_first =
+      (op.kind == OpKind::kEvent || op.kind == OpKind::kSet) && (plan.may_fail || !member.exists);
+  const bool backup_lazily = op.kind == OpKind::kRedeem || op.kind == OpKind::kUse;
+  const std::int64_t review_due = member.review_due;
+  if (backup_first) {
+    sc.member_backup = member;
+    sc.shared_backup = shared;
   }
-  Run run(plan, member, shared, out, scratch());
+  Run run(plan, member, shared, out, sc);
+  if (backup_lazily) run.back_up_before_changes();
   switch (op.kind) {
     case OpKind::kEvent:
       if (op.event_type < 0 || op.event_type >= plan.declared_events) {
@@ -1412,10 +1446,12 @@ void apply(const Plan& plan, MemberState& member, SharedState& shared, const Ope
   }
   if (out.rejection) {
     out.effects.clear();
-    if (backup) {
-      member = std::move(member_backup);
-      shared = std::move(shared_backup);
+    if (backup_first || run.backed_up()) {
+      std::swap(member, sc.member_backup);
+      std::swap(shared, sc.shared_backup);
     }
+    // Step 3 may have computed the cached review due time before the backup was taken.
+    if (backup_lazily) member.review_due = review_due;
   }
   member.next_expiry = member.lots.empty() ? kNever : member.lots.front().expires;
 }
