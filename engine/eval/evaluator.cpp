@@ -1384,6 +1384,35 @@ void Run::set(const Operation& op) {
   pseudo_events();
 }
 
+// Asks the memory system for the parts of the member's state the operation is about to read, all
+// at once. They live in separate heap blocks, so a member that is not in cache otherwise costs one
+// memory latency after another (expiry, the growth window, each task, the aggregates...), more
+// than the evaluation itself. A hint only: nothing it does can change a result.
+void prefetch(const Plan& plan, const MemberState& m, const Operation& op) {
+  const char* base = reinterpret_cast<const char*>(&m);
+  for (std::size_t off = 0; off < sizeof(MemberState); off += 64) __builtin_prefetch(base + off);
+  if (!m.lots.empty()) __builtin_prefetch(m.lots.data());
+  if (!m.growth_window.empty()) {
+    __builtin_prefetch(m.growth_window.data());
+    __builtin_prefetch(m.growth_window.data() + (m.growth_window.size() - 1));
+  }
+  if (op.kind != OpKind::kEvent || op.event_type < 0 || op.event_type >= plan.declared_events) {
+    return;
+  }
+  const PlanEvent& pe = plan.events[static_cast<std::size_t>(op.event_type)];
+  for (int ti : pe.tasks) {
+    if (static_cast<std::size_t>(ti) < m.tasks.size()) __builtin_prefetch(m.tasks.data() + ti);
+  }
+  for (int ai : pe.aggregates) {
+    if (static_cast<std::size_t>(ai) < m.aggregates.size()) {
+      __builtin_prefetch(m.aggregates.data() + ai);
+    }
+  }
+  if (pe.reverse_field >= 0 && m.awards.size() < m.awards.capacity()) {
+    __builtin_prefetch(m.awards.data() + m.awards.size(), 1);
+  }
+}
+
 }  // namespace
 
 MemberState new_member(const Plan& plan, std::string id) {
@@ -1406,6 +1435,7 @@ SharedState new_shared(const Plan& plan) {
 
 void apply(const Plan& plan, MemberState& member, SharedState& shared, const Operation& op,
            ApplyResult& out) {
+  prefetch(plan, member, op);
   out.clear();
   Scratch& sc = scratch();
   // A refused operation leaves both states as they were. An event or `set` is backed up before it
