@@ -469,15 +469,18 @@ void Run::expire(Instant t) {
   // The member remembers its soonest expiry, so most events never touch the lots to learn that
   // nothing expires (0: not known, look).
   if (m_.next_expiry != 0 && m_.next_expiry > t.ms) return;
-  while (!m_.lots.empty() && m_.lots.front().expires <= t.ms) {
+  // The expired lots lead the list (soonest expiry first): recorded in order, then removed at once.
+  auto& lots = m_.lots;
+  std::size_t gone = 0;
+  for (; gone < lots.size() && lots[gone].expires <= t.ms; ++gone) {
     before_change();
-    Lot l = m_.lots.front();
-    m_.lots.erase(m_.lots.begin());
+    const Lot& l = lots[gone];
     Effect& e = effect(EffectKind::kExpire, Cause::kSystem, -1, Instant{l.expires});
     e.amount = l.amount;
     e.lots.push_back({l.id, l.amount});
     close_lot(l);
   }
+  if (gone > 0) lots.erase(lots.begin(), lots.begin() + static_cast<std::ptrdiff_t>(gone));
 }
 
 void Run::release(Instant t) {
