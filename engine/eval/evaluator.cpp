@@ -1399,6 +1399,10 @@ void prefetch(const Plan& plan, const MemberState& m, const Operation& op) {
     __builtin_prefetch(m.growth_window.data());
     __builtin_prefetch(m.growth_window.data() + (m.growth_window.size() - 1));
   }
+  // the operation's fields (rules read them; a reversible event hashes one at once)
+  const char* fields = reinterpret_cast<const char*>(op.fields.data());
+  const std::size_t field_bytes = op.fields.size() * sizeof(Value);
+  for (std::size_t off = 0; off < field_bytes; off += 64) __builtin_prefetch(fields + off);
   if (op.kind != OpKind::kEvent || op.event_type < 0 || op.event_type >= plan.declared_events) {
     return;
   }
