@@ -74,16 +74,31 @@ void Replayer::problem(std::string text) {
   if (summary_.problems.size() < 20) summary_.problems.push_back(std::move(text));
 }
 
-void Replayer::apply_line(std::string_view line, std::int64_t line_no, const OperationHook& hook) {
+namespace {
+
+std::string_view trim_line(std::string_view line) {
   while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
+  return line;
+}
+
+}  // namespace
+
+Result<void> Replayer::decode(std::string_view line, engine::Operation& op) {
+  if (!csv_header_.empty())
+    return decoder_.decode_csv(csv_header_, codec::split_csv_line(line), op);
+  return decoder_.decode(line, op);
+}
+
+void Replayer::apply_line(std::string_view line, std::int64_t line_no, const OperationHook& hook) {
+  line = trim_line(line);
   if (line.empty()) return;
+  Result<void> decoded = decode(line, op_);
+  process(line_no, op_, decoded, hook);
+}
+
+void Replayer::process(std::int64_t line_no, const engine::Operation& op,
+                       const Result<void>& decoded, const OperationHook& hook) {
   ++summary_.operations;
-  Result<void> decoded = ok();
-  if (!csv_header_.empty()) {
-    decoded = decoder_.decode_csv(csv_header_, codec::split_csv_line(line), op_);
-  } else {
-    decoded = decoder_.decode(line, op_);
-  }
   if (!decoded) {
     // A line the program refuses (unknown event type, undeclared field) is a refusal; a line that
     // is not an operation at all is malformed. Both change nothing and replay goes on.
@@ -92,53 +107,89 @@ void Replayer::apply_line(std::string_view line, std::int64_t line_no, const Ope
     else
       ++summary_.malformed;
     problem(fmt::format("line {}: {}", line_no, decoded.error().message()));
-    if (!op_.id.empty() && op_.time.ms != 0 && (!summary_.latest || op_.time > *summary_.latest)) {
-      summary_.latest = op_.time;
+    if (!op.id.empty() && op.time.ms != 0 && (!summary_.latest || op.time > *summary_.latest)) {
+      summary_.latest = op.time;
     }
     if (hook) hook(line_no, nullptr, nullptr);
     return;
   }
-  if (!summary_.latest || op_.time > *summary_.latest) summary_.latest = op_.time;
-  std::uint64_t digest = storage::canonical_digest(op_);
-  switch (store_.seen(op_.id, digest)) {
+  if (!summary_.latest || op.time > *summary_.latest) summary_.latest = op.time;
+  std::uint64_t digest = storage::canonical_digest(op);
+  switch (store_.seen(op.id, digest)) {
     case storage::MemoryStore::Seen::kSame:
       ++summary_.duplicates;
-      if (hook) hook(line_no, &op_, nullptr);
+      if (hook) hook(line_no, &op, nullptr);
       return;
     case storage::MemoryStore::Seen::kDifferent:
       ++summary_.duplicates;
       ++summary_.mismatched_duplicates;
       problem(fmt::format("line {}: id \"{}\" was applied before with a different body; ignored",
-                          line_no, op_.id));
-      if (hook) hook(line_no, &op_, nullptr);
+                          line_no, op.id));
+      if (hook) hook(line_no, &op, nullptr);
       return;
     case storage::MemoryStore::Seen::kNew:
       break;
   }
-  engine::MemberState& m = store_.member(op_.member);
-  engine::apply(*plan_, m, store_.shared(), op_, result_);
+  engine::MemberState& m = store_.member(op.member);
+  engine::apply(*plan_, m, store_.shared(), op, result_);
   if (result_.rejection) {
     ++summary_.refused;
-    problem(fmt::format("line {}: {} refused: {} ({})", line_no, op_.id, result_.rejection->message,
+    problem(fmt::format("line {}: {} refused: {} ({})", line_no, op.id, result_.rejection->message,
                         result_.rejection->code));
   } else {
     ++summary_.applied;
-    store_.remember(op_.id, digest);
+    store_.remember(op.id, digest);
   }
-  if (hook) hook(line_no, &op_, &result_);
+  if (hook) hook(line_no, &op, &result_);
 }
 
 void Replayer::run(std::istream& in, bool csv, const OperationHook& hook) {
-  std::string line;
+  // Lines go in batches: all of a batch are decoded first (decoding reads no state), and the
+  // store's memory for each (the member's index slot, then its record, then its packed state; the
+  // applied-id slot) is fetched in passes while the others decode, so that applying them in order
+  // finds it in cache instead of waiting on DRAM three or four times per line.
+  constexpr std::size_t kBatch = 32;
+  struct Pending {
+    std::string line;
+    std::int64_t line_no = 0;
+    engine::Operation op;
+    Result<void> decoded;
+  };
+  std::vector<Pending> batch(kBatch);
   std::int64_t line_no = 0;
   csv_header_.clear();
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (csv && csv_header_.empty()) {
-      csv_header_ = codec::split_csv_line(line);
-      continue;
+  bool more = true;
+  while (more) {
+    std::size_t n = 0;
+    while (n < kBatch) {
+      Pending& p = batch[n];
+      if (!std::getline(in, p.line)) {
+        more = false;
+        break;
+      }
+      ++line_no;
+      if (csv && csv_header_.empty()) {
+        csv_header_ = codec::split_csv_line(p.line);
+        continue;
+      }
+      std::string_view line = trim_line(p.line);
+      if (line.empty()) continue;
+      p.line_no = line_no;
+      p.decoded = decode(line, p.op);
+      if (p.decoded) {
+        store_.prefetch_slot(p.op.member);
+        store_.prefetch_applied(p.op.id);
+      }
+      ++n;
     }
-    apply_line(line, line_no, hook);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (batch[i].decoded) store_.prefetch_record(batch[i].op.member);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      if (batch[i].decoded) store_.prefetch(batch[i].op.member);
+    }
+    for (std::size_t i = 0; i < n; ++i)
+      process(batch[i].line_no, batch[i].op, batch[i].decoded, hook);
   }
 }
 

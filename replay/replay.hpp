@@ -77,6 +77,9 @@ class Replayer {
 
  private:
   void problem(std::string text);
+  Result<void> decode(std::string_view line, engine::Operation& op);
+  void process(std::int64_t line_no, const engine::Operation& op, const Result<void>& decoded,
+               const OperationHook& hook);
 
   std::shared_ptr<const engine::Plan> plan_;
   storage::MemoryStore store_;

@@ -176,6 +176,25 @@ std::optional<engine::MemberState> MemoryStore::find(std::string_view id) const 
   return table_.peek(slot.index, scratch);
 }
 
+void MemoryStore::prefetch_slot(std::string_view id) const {
+  if (!index_.empty()) __builtin_prefetch(&index_[member_hash(id) & (index_.size() - 1)]);
+}
+
+void MemoryStore::prefetch_applied(std::string_view op_id) const {
+  if (applied_.empty()) return;
+  AppliedId a = hash_id(op_id, 0);
+  __builtin_prefetch(&applied_[a.h1 & (applied_.size() - 1)]);
+}
+
+void MemoryStore::prefetch_record(std::string_view id) const {
+  if (index_.empty()) return;
+  std::uint64_t hash = member_hash(id);
+  const Slot& slot = index_[hash & (index_.size() - 1)];
+  if (slot.hash != hash || slot.index == kEmpty) return;
+  __builtin_prefetch(id_bytes_.data() + (slot.index == 0 ? 0 : id_ends_[slot.index - 1]));
+  table_.prefetch_record(slot.index);
+}
+
 void MemoryStore::prefetch(std::string_view id) const {
   if (index_.empty()) return;
   std::uint64_t hash = member_hash(id);

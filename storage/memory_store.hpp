@@ -39,7 +39,12 @@ class MemoryStore {
   engine::MemberState& member(std::string_view id);
   // A copy of member `id`'s state, or nullopt if never seen.
   std::optional<engine::MemberState> find(std::string_view id) const;
-  // Hints the CPU to fetch member `id`'s state: call a few operations ahead.
+  // Hints the CPU to fetch what member(id) and seen(op_id) will read, in stages, each a while
+  // after the one before: the member's index slot (and the op id's applied slot), then the
+  // member's id and record, then its packed state.
+  void prefetch_slot(std::string_view id) const;
+  void prefetch_applied(std::string_view op_id) const;
+  void prefetch_record(std::string_view id) const;
   void prefetch(std::string_view id) const;
   engine::SharedState& shared() { return shared_; }
 
