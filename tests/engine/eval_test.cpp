@@ -86,6 +86,97 @@ TEST(Evaluator, RefusedRedemptionChangesNothingEvenAfterExpiryWasDue) {
   EXPECT_EQ(codec::member_snapshot_json(m), before);
 }
 
+// Redeem and use back up the member only once something is about to change (step 3 or the
+// redemption itself): a refusal leaves the member as it was whether or not step 3 had work to do,
+// and a backup taken for one member never leaks into another's state.
+constexpr const char* kReviewProgram = R"(
+program p { timezone "Asia/Shanghai" currency "CNY" }
+event purchase { amount: money; qty: int }
+points { expire after 30 days }
+growth { window 365 days }
+levels by growth review yearly { level L1 from 0 level L2 from 100 }
+rule base on purchase { points += event.amount  growth += event.amount }
+privilege lounge for level >= L2 quota 1 per month
+reward mug cost 500 points
+)";
+
+TEST(Evaluator, RefusedUseAndRedeemChangeNothingWithOrWithoutWorkDueFirst) {
+  auto plan = plan_of(kReviewProgram);
+  ASSERT_TRUE(plan);
+  SharedState shared = new_shared(*plan);
+  MemberState a = new_member(*plan, "a"), b = new_member(*plan, "b");
+  ApplyResult r;
+  Operation e = purchase(*plan, "e1", "2026-01-10T10:00", "150", "1");
+  e.member = "a";
+  apply(*plan, a, shared, e, r);
+  ASSERT_FALSE(r.rejection);
+  ASSERT_EQ(a.level, 1);
+  e = purchase(*plan, "e2", "2026-01-10T11:00", "20", "1");
+  e.member = "b";
+  apply(*plan, b, shared, e, r);
+  ASSERT_FALSE(r.rejection);
+  const std::string b_before = codec::member_snapshot_json(b);
+
+  auto use = [&](const char* id, const char* time) {
+    Operation u;
+    u.kind = OpKind::kUse;
+    u.id = id;
+    u.member = "a";
+    u.privilege = plan->privilege_index("lounge");
+    u.time = *parse_instant(time, plan->zone);
+    return u;
+  };
+  auto redeem = [&](const char* id, const char* member, const char* time) {
+    Operation x;
+    x.kind = OpKind::kRedeem;
+    x.id = id;
+    x.member = member;
+    x.reward = plan->reward_index("mug");
+    x.time = *parse_instant(time, plan->zone);
+    return x;
+  };
+
+  apply(*plan, a, shared, use("u1", "2026-01-20T10:00"), r);
+  ASSERT_FALSE(r.rejection);
+  // Nothing due at step 3: refused, and nothing copied or changed.
+  std::string before = codec::member_snapshot_json(a);
+  apply(*plan, a, shared, use("u2", "2026-01-21T10:00"), r);
+  ASSERT_TRUE(r.rejection);
+  EXPECT_EQ(r.rejection->code, "no_uses_left");
+  EXPECT_EQ(codec::member_snapshot_json(a), before);
+  apply(*plan, a, shared, redeem("r1", "a", "2026-01-21T10:00"), r);
+  ASSERT_TRUE(r.rejection);
+  EXPECT_EQ(r.rejection->code, "insufficient_points");
+  EXPECT_EQ(codec::member_snapshot_json(a), before);
+
+  // A year on, the lot has expired and the review is due (growth in the window is 0: down to
+  // L1). Step 3 changes the member before the checks refuse; the refusal undoes all of it.
+  const std::int64_t due_before = a.review_due;
+  apply(*plan, a, shared, use("u3", "2027-02-01T10:00"), r);
+  ASSERT_TRUE(r.rejection);
+  EXPECT_EQ(r.rejection->code, "not_eligible");
+  EXPECT_TRUE(r.effects.empty());
+  EXPECT_EQ(codec::member_snapshot_json(a), before);
+  EXPECT_EQ(a.review_due, due_before);
+  EXPECT_EQ(a.level, 1);
+  apply(*plan, a, shared, redeem("r2", "a", "2027-02-01T10:00"), r);
+  ASSERT_TRUE(r.rejection);
+  EXPECT_EQ(r.rejection->code, "insufficient_points");
+  EXPECT_EQ(codec::member_snapshot_json(a), before);
+
+  // Another member's refusal after the backup buffers held `a`: `b` is left as it was.
+  apply(*plan, b, shared, redeem("r3", "b", "2026-01-22T10:00"), r);
+  ASSERT_TRUE(r.rejection);
+  EXPECT_EQ(codec::member_snapshot_json(b), b_before);
+
+  // Once the refusals are behind it, the same use at the same time goes through step 3 for real.
+  e = purchase(*plan, "e3", "2027-02-01T09:00", "1", "1");
+  e.member = "a";
+  apply(*plan, a, shared, e, r);
+  ASSERT_FALSE(r.rejection);
+  EXPECT_EQ(a.level, 0);
+}
+
 TEST(Evaluator, BudgetIsSharedAcrossMembersAndCutsTheCrossingAward) {
   auto plan = plan_of(kProgram);
   ASSERT_TRUE(plan);
