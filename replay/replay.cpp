@@ -259,8 +259,8 @@ Result<void> Replayer::load_snapshot(std::istream& in) {
       storage::MemoryStore::AppliedId a;
       char* end = nullptr;
       a.h1 = std::strtoull(hex.substr(0, 16).c_str(), &end, 16);
-      a.h2 = std::strtoull(hex.substr(16).c_str(), &end, 16);
-      a.digest = std::strtoull(line.c_str() + 13 + 32 + 2, &end, 10);
+      a.h2 = static_cast<std::uint32_t>(std::strtoull(hex.substr(16).c_str(), &end, 16));
+      a.digest = static_cast<std::uint32_t>(std::strtoull(line.c_str() + 13 + 32 + 2, &end, 10));
       if (line.compare(13 + 32, 2, "\",") != 0) return fail("malformed applied id");
       store_.remember(a);
     } else if (line.rfind("{\"merit_snapshot\":1,\"program_version\":", 0) == 0) {

@@ -2,21 +2,40 @@
 #include "storage/memory_store.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace merit::storage {
 
 namespace {
 
-struct Fnv {
-  std::uint64_t h = 1469598103934665603ull;
+// A 64-bit hash taking 8 bytes at a time (multiply, rotate, multiply per word, as MurmurHash3's
+// mixing does) with a final avalanche, so every output bit, the low ones that pick a slot
+// included, depends on every input byte. `Hasher(seed)` with two seeds gives two hashes.
+class Hasher {
+ public:
+  explicit Hasher(std::uint64_t seed = 0x243f6a8885a308d3ull) : h_(seed) {}
+
+  void word(std::uint64_t w) {
+    w *= 0x87c37b91114253d5ull;
+    w = (w << 31) | (w >> 33);
+    w *= 0x4cf5ad432745937full;
+    h_ ^= w;
+    h_ = ((h_ << 27) | (h_ >> 37)) * 5 + 0x52dce729;
+  }
   void bytes(const void* p, std::size_t n) {
     const auto* b = static_cast<const unsigned char*>(p);
-    for (std::size_t i = 0; i < n; ++i) {
-      h ^= b[i];
-      h *= 1099511628211ull;
+    for (; n >= 8; n -= 8, b += 8) {
+      std::uint64_t w;
+      std::memcpy(&w, b, 8);
+      word(w);
+    }
+    if (n > 0) {
+      std::uint64_t w = 0;
+      std::memcpy(&w, b, n);
+      word(w ^ (std::uint64_t{n} << 56));
     }
   }
-  void i64(std::int64_t v) { bytes(&v, sizeof v); }
+  void i64(std::int64_t v) { word(static_cast<std::uint64_t>(v)); }
   void str(std::string_view s) {
     i64(static_cast<std::int64_t>(s.size()));
     bytes(s.data(), s.size());
@@ -28,12 +47,24 @@ struct Fnv {
     i64(static_cast<std::int64_t>(v.set.size()));
     for (const auto& s : v.set) str(s);
   }
+  std::uint64_t done() const {
+    std::uint64_t h = h_;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
+    return h;
+  }
+
+ private:
+  std::uint64_t h_;
 };
 
 }  // namespace
 
 std::uint64_t canonical_digest(const engine::Operation& op) {
-  Fnv f;
+  Hasher f;
   f.i64(static_cast<std::int64_t>(op.kind));
   f.str(op.member);
   f.i64(op.time.ms);
@@ -46,20 +77,18 @@ std::uint64_t canonical_digest(const engine::Operation& op) {
     f.i64(slot);
     f.value(v);
   }
-  return f.h;
+  return f.done();
 }
 
 MemoryStore::MemoryStore(const engine::Plan& plan, std::uint32_t big_bytes)
     : table_(plan, big_bytes), shared_(engine::new_shared(plan)) {}
 
 MemoryStore::AppliedId MemoryStore::hash_id(std::string_view id, std::uint64_t digest) {
-  Fnv a;
+  Hasher a;
   a.str(id);
-  Fnv b;
-  b.h = 0x9e3779b97f4a7c15ull;  // a second, independent start
+  Hasher b(0x9e3779b97f4a7c15ull);  // a second, independent start
   b.str(id);
-  b.i64(static_cast<std::int64_t>(id.size()) * 0x5851f42d4c957f2dll);
-  AppliedId out{a.h, b.h, digest};
+  AppliedId out{a.done(), static_cast<std::uint32_t>(b.done()), static_cast<std::uint32_t>(digest)};
   if (out.h1 == 0 && out.h2 == 0) out.h1 = 1;
   return out;
 }
@@ -77,14 +106,14 @@ const MemoryStore::AppliedId* MemoryStore::find_applied(const AppliedId& a) cons
 MemoryStore::Seen MemoryStore::seen(std::string_view id, std::uint64_t digest) const {
   const AppliedId* found = find_applied(hash_id(id, digest));
   if (found == nullptr) return Seen::kNew;
-  return found->digest == digest ? Seen::kSame : Seen::kDifferent;
+  return found->digest == static_cast<std::uint32_t>(digest) ? Seen::kSame : Seen::kDifferent;
 }
 
 void MemoryStore::remember(std::string id, std::uint64_t digest) { remember(hash_id(id, digest)); }
 
 void MemoryStore::remember(const AppliedId& a) {
   if (find_applied(a) != nullptr) return;
-  if ((applied_count_ + 1) * 2 > applied_.size()) {
+  if ((applied_count_ + 1) * 10 > applied_.size() * 7) {
     std::vector<AppliedId> old = std::move(applied_);
     applied_.assign(old.empty() ? 1024 : old.size() * 2, AppliedId{});
     applied_count_ = 0;
@@ -113,17 +142,10 @@ std::vector<MemoryStore::AppliedId> MemoryStore::applied() const {
 
 namespace {
 
-// FNV-1a with a final avalanche, so the low bits that pick a slot depend on every byte.
 std::uint64_t member_hash(std::string_view id) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (char c : id) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ull;
-  }
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdull;
-  h ^= h >> 33;
-  return h;
+  Hasher h;
+  h.bytes(id.data(), id.size());
+  return h.done();
 }
 
 }  // namespace
