@@ -93,11 +93,14 @@ void Replayer::apply_line(std::string_view line, std::int64_t line_no, const Ope
   line = trim_line(line);
   if (line.empty()) return;
   Result<void> decoded = decode(line, op_);
-  process(line_no, op_, decoded, hook);
+  storage::MemoryStore::AppliedId applied;
+  if (decoded) applied = storage::MemoryStore::hash_id(op_.id, storage::canonical_digest(op_));
+  process(line_no, op_, decoded, applied, hook);
 }
 
 void Replayer::process(std::int64_t line_no, const engine::Operation& op,
-                       const Result<void>& decoded, const OperationHook& hook) {
+                       const Result<void>& decoded, const storage::MemoryStore::AppliedId& applied,
+                       const OperationHook& hook) {
   ++summary_.operations;
   if (!decoded) {
     // A line the program refuses (unknown event type, undeclared field) is a refusal; a line that
@@ -114,8 +117,7 @@ void Replayer::process(std::int64_t line_no, const engine::Operation& op,
     return;
   }
   if (!summary_.latest || op.time > *summary_.latest) summary_.latest = op.time;
-  std::uint64_t digest = storage::canonical_digest(op);
-  switch (store_.seen(op.id, digest)) {
+  switch (store_.seen(applied)) {
     case storage::MemoryStore::Seen::kSame:
       ++summary_.duplicates;
       if (hook) hook(line_no, &op, nullptr);
@@ -138,7 +140,7 @@ void Replayer::process(std::int64_t line_no, const engine::Operation& op,
                         result_.rejection->code));
   } else {
     ++summary_.applied;
-    store_.remember(op.id, digest);
+    store_.remember(applied);
   }
   if (hook) hook(line_no, &op, &result_);
 }
@@ -154,6 +156,7 @@ void Replayer::run(std::istream& in, bool csv, const OperationHook& hook) {
     std::int64_t line_no = 0;
     engine::Operation op;
     Result<void> decoded;
+    storage::MemoryStore::AppliedId applied;
   };
   std::vector<Pending> batch(kBatch);
   std::int64_t line_no = 0;
@@ -177,8 +180,9 @@ void Replayer::run(std::istream& in, bool csv, const OperationHook& hook) {
       p.line_no = line_no;
       p.decoded = decode(line, p.op);
       if (p.decoded) {
+        p.applied = storage::MemoryStore::hash_id(p.op.id, storage::canonical_digest(p.op));
         store_.prefetch_slot(p.op.member);
-        store_.prefetch_applied(p.op.id);
+        store_.prefetch_applied(p.applied);
       }
       ++n;
     }
@@ -188,8 +192,10 @@ void Replayer::run(std::istream& in, bool csv, const OperationHook& hook) {
     for (std::size_t i = 0; i < n; ++i) {
       if (batch[i].decoded) store_.prefetch(batch[i].op.member);
     }
-    for (std::size_t i = 0; i < n; ++i)
-      process(batch[i].line_no, batch[i].op, batch[i].decoded, hook);
+    for (std::size_t i = 0; i < n; ++i) {
+      Pending& p = batch[i];
+      process(p.line_no, p.op, p.decoded, p.applied, hook);
+    }
   }
 }
 

@@ -78,8 +78,9 @@ class Replayer {
  private:
   void problem(std::string text);
   Result<void> decode(std::string_view line, engine::Operation& op);
+  // `applied`: storage::MemoryStore::hash_id of the op's id and canonical digest (when decoded).
   void process(std::int64_t line_no, const engine::Operation& op, const Result<void>& decoded,
-               const OperationHook& hook);
+               const storage::MemoryStore::AppliedId& applied, const OperationHook& hook);
 
   std::shared_ptr<const engine::Plan> plan_;
   storage::MemoryStore store_;

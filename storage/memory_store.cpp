@@ -104,9 +104,13 @@ const MemoryStore::AppliedId* MemoryStore::find_applied(const AppliedId& a) cons
 }
 
 MemoryStore::Seen MemoryStore::seen(std::string_view id, std::uint64_t digest) const {
-  const AppliedId* found = find_applied(hash_id(id, digest));
+  return seen(hash_id(id, digest));
+}
+
+MemoryStore::Seen MemoryStore::seen(const AppliedId& a) const {
+  const AppliedId* found = find_applied(a);
   if (found == nullptr) return Seen::kNew;
-  return found->digest == static_cast<std::uint32_t>(digest) ? Seen::kSame : Seen::kDifferent;
+  return found->digest == a.digest ? Seen::kSame : Seen::kDifferent;
 }
 
 void MemoryStore::remember(std::string id, std::uint64_t digest) { remember(hash_id(id, digest)); }
@@ -202,10 +206,8 @@ void MemoryStore::prefetch_slot(std::string_view id) const {
   if (!index_.empty()) __builtin_prefetch(&index_[member_hash(id) & (index_.size() - 1)]);
 }
 
-void MemoryStore::prefetch_applied(std::string_view op_id) const {
-  if (applied_.empty()) return;
-  AppliedId a = hash_id(op_id, 0);
-  __builtin_prefetch(&applied_[a.h1 & (applied_.size() - 1)]);
+void MemoryStore::prefetch_applied(const AppliedId& a) const {
+  if (!applied_.empty()) __builtin_prefetch(&applied_[a.h1 & (applied_.size() - 1)]);
 }
 
 void MemoryStore::prefetch_record(std::string_view id) const {

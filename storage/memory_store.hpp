@@ -25,9 +25,19 @@ class MemoryStore {
   explicit MemoryStore(const engine::Plan& plan,
                        std::uint32_t big_bytes = MemberTable::kDefaultBigBytes);
 
+  // An applied id as it is kept, in 16 bytes: 96 bits of two independent hashes of the id (a
+  // collision among 10^9 ids is a 1-in-10^11 event) and 32 bits of the digest of its body (only
+  // the warning for a reused id with another body can miss, 1 time in 4 * 10^9: the operation is
+  // ignored as a duplicate either way).
+  struct AppliedId {
+    std::uint64_t h1 = 0;
+    std::uint32_t h2 = 0, digest = 0;
+  };
   enum class Seen : std::uint8_t { kNew, kSame, kDifferent };
   // Whether operation `id` was applied before, and with the same canonical body.
   Seen seen(std::string_view id, std::uint64_t digest) const;
+  // The same for an id already hashed with hash_id(id, digest).
+  Seen seen(const AppliedId& a) const;
   // Remembers an applied operation (refused ones are not remembered, so a corrected resubmission
   // is processed).
   void remember(std::string id, std::uint64_t digest);
@@ -43,7 +53,7 @@ class MemoryStore {
   // after the one before: the member's index slot (and the op id's applied slot), then the
   // member's id and record, then its packed state.
   void prefetch_slot(std::string_view id) const;
-  void prefetch_applied(std::string_view op_id) const;
+  void prefetch_applied(const AppliedId& a) const;
   void prefetch_record(std::string_view id) const;
   void prefetch(std::string_view id) const;
   engine::SharedState& shared() { return shared_; }
@@ -79,14 +89,6 @@ class MemoryStore {
   // Replaces (or adds) a member's whole state, as a snapshot restores it.
   void put(const engine::MemberState& m);
   void set_shared(engine::SharedState s) { shared_ = std::move(s); }
-  // An applied id as it is kept, in 16 bytes: 96 bits of two independent hashes of the id (a
-  // collision among 10^9 ids is a 1-in-10^11 event) and 32 bits of the digest of its body (only
-  // the warning for a reused id with another body can miss, 1 time in 4 * 10^9: the operation is
-  // ignored as a duplicate either way).
-  struct AppliedId {
-    std::uint64_t h1 = 0;
-    std::uint32_t h2 = 0, digest = 0;
-  };
   static AppliedId hash_id(std::string_view id, std::uint64_t digest);
   // Applied ids, ascending by hash (for snapshots), and restoring one.
   std::vector<AppliedId> applied() const;
