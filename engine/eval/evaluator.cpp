@@ -131,6 +131,7 @@ struct Share {
 // operation allocates nothing for its own bookkeeping. Cleared before each use; nothing in them
 // outlives the operation that filled them.
 struct Scratch {
+  std::vector<Pseudo> pseudo;
   std::vector<Intent> intents;
   std::vector<Active> active;
   std::vector<Share> shares;
@@ -149,7 +150,9 @@ Scratch& scratch() {
 class Run {
  public:
   Run(const Plan& plan, MemberState& m, SharedState& shared, ApplyResult& out, Scratch& scratch)
-      : plan_(plan), m_(m), shared_(shared), out_(out), scratch_(scratch) {}
+      : plan_(plan), m_(m), shared_(shared), out_(out), scratch_(scratch), pseudo_(scratch.pseudo) {
+    pseudo_.clear();
+  }
 
   void event(const Operation& op);
   void redeem(const Operation& op);
@@ -262,7 +265,7 @@ class Run {
   Scratch& scratch_;
   std::string error_;
   std::int64_t pending_growth_ = 0;  // growth awarded by this event, added at step 7
-  std::vector<Pseudo> pseudo_;       // raised, not yet evaluated
+  std::vector<Pseudo>& pseudo_;      // raised, not yet evaluated (scratch storage)
   struct DeferredTag {
     bool add;
     std::string tag;
