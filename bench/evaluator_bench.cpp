@@ -2,13 +2,17 @@
 // memory, operations pre-decoded, so what is timed is the evaluator alone.
 //
 //   evaluator_bench [--program FILE] [--members N] [--events N] [--seed S]
-//                   [--events-file FILE.jsonl] [--packed [--big-bytes N]] [google benchmark flags]
+//                   [--events-file FILE.jsonl] [--unpacked | --big-bytes N] [google benchmark
+//                   flags]
 //
 // Without --events-file: 1 million members and a synthetic history (bench/stream.hpp) of N
 // operations a year. `apply/year1_from_empty` times the first year from empty states (every
 // member joins during it); `apply/year2_steady` times a second year on the states the first left.
-// After each, the bytes of state per member (engine::state_bytes) are reported: median and mean
-// over the members that exist, and a breakdown by part on stderr.
+// Members live in a storage::MemberTable, packed between operations as the stores keep them (the
+// member a few operations ahead is prefetched, as `merit replay` does); --unpacked keeps them in
+// a plain std::vector<MemberState> instead. After each year, the bytes of state per member are
+// reported: the packed size (or engine::state_bytes unpacked), median and mean over the members
+// that exist, what the table holds in memory, and a breakdown by part on stderr.
 // With --events-file: the operations of a JSON Lines file (INTERFACES.md §1), decoded before
 // timing (duplicates by id dropped, as the store would), applied once, in file order; the total
 // of the points awarded is reported (bench/peers compares it with the peers' totals).
@@ -44,7 +48,8 @@ struct Flags {
   std::uint64_t events = 10'000'000;  // per year
   std::uint64_t seed = 1;
   std::string events_file;
-  bool packed = false;  // --packed: states in a storage::MemberTable, as the stores keep them
+  bool packed = true;  // states in a storage::MemberTable, as the stores keep them; --unpacked:
+                       // a plain std::vector<MemberState>
   std::uint32_t big_bytes = storage::MemberTable::kDefaultBigBytes;  // --big-bytes N
 };
 
@@ -210,7 +215,11 @@ void report_state_bytes(benchmark::State& state, const World& w, const char* whe
   engine::MemberState scratch;
   std::size_t count = w.table ? w.table->size() : w.members.size();
   for (std::uint32_t k = 0; k < count; ++k) {
-    const engine::MemberState& m = w.table ? w.table->peek(k, scratch) : w.members[k];
+    // Packed: a copy of the unpacked state, so that vector capacities are its own (the scratch
+    // peek() fills keeps the capacities of the largest member before it).
+    engine::MemberState copy;
+    if (w.table) copy = w.table->peek(k, scratch);
+    const engine::MemberState& m = w.table ? copy : w.members[k];
     if (!m.exists) continue;
     bytes.push_back(w.table ? w.table->packed_size(k) : engine::state_bytes(m));
     if (w.table) unpacked_bytes.push_back(engine::state_bytes(m));
@@ -256,6 +265,18 @@ void report_state_bytes(benchmark::State& state, const World& w, const char* whe
     std::sort(unpacked_bytes.begin(), unpacked_bytes.end());
     std::fprintf(stderr, "  the same members unpacked (engine::state_bytes): median %zu\n",
                  unpacked_bytes[unpacked_bytes.size() / 2]);
+    // What the table holds in memory, per member: records, packed blocks, unpacked big members.
+    storage::MemberTable::Footprint f = w.table->footprint();
+    double all = static_cast<double>(w.table->size());
+    std::fprintf(stderr,
+                 "  held per member: %.0f bytes (records %.0f, packed blocks %.0f, unpacked %.0f: "
+                 "%zu big members, %.2f%%)\n",
+                 static_cast<double>(f.records + f.packed + f.unpacked) / all,
+                 static_cast<double>(f.records) / all, static_cast<double>(f.packed) / all,
+                 static_cast<double>(f.unpacked) / all, w.table->big_members(),
+                 100.0 * static_cast<double>(w.table->big_members()) / all);
+    state.counters["held_bytes_per_member"] =
+        static_cast<double>(f.records + f.packed + f.unpacked) / all;
   }
   std::fprintf(stderr, "  mean per member: lots %.1f, awards %.1f, growth entries %.1f\n",
                static_cast<double>(lots_total) / n, static_cast<double>(awards_total) / n,
@@ -361,6 +382,8 @@ void parse_flags(int& argc, char** argv) {
       g_flags.events_file = v5;
     else if (a == "--packed")
       g_flags.packed = true;
+    else if (a == "--unpacked")
+      g_flags.packed = false;
     else if (const char* v6 = value("--big-bytes"))
       g_flags.big_bytes = static_cast<std::uint32_t>(std::stoul(v6));
     else

@@ -110,6 +110,15 @@ const engine::MemberState* MemberTable::unpacked(std::uint32_t index) const {
   return nullptr;
 }
 
+MemberTable::Footprint MemberTable::footprint() const {
+  Footprint f;
+  f.records = records_.capacity() * sizeof(Record);
+  for (const Record& r : records_) f.packed += r.capacity;
+  f.unpacked = engine::state_bytes(current_);
+  for (const auto& m : big_) f.unpacked += engine::state_bytes(m);
+  return f;
+}
+
 bool MemberTable::exists(std::uint32_t index) const {
   const engine::MemberState* m = unpacked(index);
   return m != nullptr ? m->exists : codec::packed_member_exists(records_[index].bytes());

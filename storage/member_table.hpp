@@ -53,6 +53,12 @@ class MemberTable {
   std::size_t packed_size(std::uint32_t index) const;
   // Members kept unpacked for good (their packed state grew beyond big_bytes).
   std::size_t big_members() const { return big_.size(); }
+  // The memory the table holds: its records (the index entries, the packed blocks with their
+  // spare room) and the unpacked states (the current and the big members, engine::state_bytes).
+  struct Footprint {
+    std::size_t records = 0, packed = 0, unpacked = 0;
+  };
+  Footprint footprint() const;
 
  private:
   static constexpr std::uint32_t kCold = 0xffffffffu;     // packed only
