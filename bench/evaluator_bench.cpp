@@ -30,6 +30,7 @@
 
 #include "codec/operation_codec.hpp"
 #include "engine/eval/evaluator.hpp"
+#include "engine/model/award_records.hpp"
 #include "replay/replay.hpp"
 #include "storage/member_table.hpp"
 
@@ -223,7 +224,7 @@ void report_state_bytes(benchmark::State& state, const World& w, const char* whe
     if (!m.exists) continue;
     bytes.push_back(w.table ? w.table->packed_size(k) : engine::state_bytes(m));
     if (w.table) unpacked_bytes.push_back(engine::state_bytes(m));
-    std::size_t awards = block(m.awards);
+    std::size_t awards = block(m.awards) + m.awards_packed.capacity();
     for (const auto& a : m.awards)
       awards += a.lots.size() > 2 ? a.lots.size() * sizeof(engine::LotList::value_type) : 0;
     std::size_t tasks = block(m.tasks);
@@ -242,7 +243,7 @@ void report_state_bytes(benchmark::State& state, const World& w, const char* whe
                   static_cast<double>(block(m.attributes)),
                   static_cast<double>(block(m.tags))};
     for (std::size_t i = 0; i < std::size(parts); ++i) parts[i].sum += v[i];
-    awards_total += m.awards.size();
+    awards_total += engine::award_count(m);
     lots_total += m.lots.size();
     window_total += m.growth_window.size();
   }

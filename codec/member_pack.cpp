@@ -6,6 +6,8 @@
 #include <cstring>
 #include <limits>
 
+#include "engine/model/award_records.hpp"
+
 namespace merit::codec {
 
 namespace {
@@ -238,6 +240,14 @@ constexpr std::uint64_t kPrivPeriod = 1, kPrivUsed = 2, kPrivGrants = 4;
 constexpr std::uint64_t kRewardPeriod = 1, kRewardUnits = 2;
 constexpr std::uint64_t kAggFirst = 1, kAggLast = 2, kAggWindow = 4, kAggCount = 8, kAggSum = 16;
 constexpr std::uint64_t kLotReversible = 1, kLotPartlyUsed = 2;
+// An encoded award record's least size: head, 8-byte key, time, lot count, growth.
+constexpr std::size_t kMinAwardBytes = 12;
+
+// Where pack_member joins old and new award records (reused: no allocation once warm).
+std::string& award_buffer() {
+  thread_local std::string buffer;
+  return buffer;
+}
 
 void write_window(Writer& w, const std::vector<std::pair<Instant, Decimal>>& window,
                   std::int64_t base) {
@@ -355,19 +365,17 @@ void pack_member(const MemberState& m, std::string& out) {
     w.s(c.spent);
   }
 
-  w.u(m.awards.size());
-  prev = base;
-  for (const auto& a : m.awards) {
-    w.u(zigzag(a.event_type) << 1 | (a.reversed ? 1 : 0));
-    w.raw64(a.key);
-    w.time(a.time.ms, prev);
-    w.u(a.lots.size());
-    for (const auto& [id, points] : a.lots) {
-      w.u(id);
-      w.s(points);
-    }
-    w.s(a.growth);
-    prev = a.time.ms;
+  // Award records: their encoded form (engine/model/award_records.hpp), copied as bytes; only the
+  // records added since the member was unpacked are encoded here.
+  if (m.awards.empty()) {
+    w.u(m.awards_packed_count);
+    w.str(m.awards_packed);
+  } else {
+    std::string& awards = award_buffer();
+    awards.assign(m.awards_packed);
+    engine::encode_awards(m.awards.data(), m.awards.data() + m.awards.size(), awards);
+    w.u(engine::award_count(m));
+    w.str(awards);
   }
 
   w.u(m.next_lot_id);
@@ -484,22 +492,14 @@ Result<void> unpack_member(std::string_view bytes, MemberState& m) {
     c.spent = r.s();
   }
 
-  m.awards.resize(r.count());
-  prev = base;
-  for (auto& a : m.awards) {
-    std::uint64_t head = r.u();
-    a.event_type = static_cast<int>(unzigzag(head >> 1));
-    a.reversed = (head & 1) != 0;
-    a.key = r.raw64();
-    a.time.ms = r.time(prev);
-    a.lots.clear();
-    for (std::size_t n = r.count(); n > 0; --n) {
-      auto id = static_cast<std::uint32_t>(r.u());
-      a.lots.push_back({id, r.s()});
-    }
-    a.growth = r.s();
-    prev = a.time.ms;
-  }
+  // Award records stay encoded (decoded by the evaluator only if a `reverse` runs): checked here
+  // only for their size, at least kMinAwardBytes each.
+  std::uint64_t awards = r.u();
+  std::string_view award_bytes = r.str();
+  if (awards > award_bytes.size() / kMinAwardBytes) r.fail();
+  m.awards_packed.assign(award_bytes);
+  m.awards_packed_count = static_cast<std::uint32_t>(awards);
+  m.awards.clear();
 
   m.next_lot_id = static_cast<std::uint32_t>(r.u());
   m.debt = r.s();

@@ -8,8 +8,10 @@
 // a task, privilege, reward or aggregate still in its initial state is one byte.
 //
 //   byte 0        format version (kPackVersion)
-//   then          id, flags, times, level, growth, lots, closed lots, award records, counters,
-//                 tasks, privileges, rewards, aggregates, tags, attributes (member_pack.cpp)
+//   then          id, flags, times, level, growth, lots, closed lots, award records (their own
+//                 encoding, engine/model/award_records.hpp, copied as bytes and left encoded by
+//                 unpack_member), counters, tasks, privileges, rewards, aggregates, tags,
+//                 attributes (member_pack.cpp)
 //
 // The format is private to one build: snapshots and the wire use JSON (snapshot.hpp).
 #pragma once

@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/model/award_records.hpp"
+
 namespace merit::codec {
 
 using engine::Value;
@@ -64,7 +66,17 @@ std::string member_snapshot_json(const engine::MemberState& m) {
   for (const auto& c : m.closed_lots) closed.push_back(json::array({c.id, c.spent}));
   j["closed_lots"] = closed;
   json awards = json::array();
-  for (const auto& a : m.awards) {
+  // Every record, the ones still encoded first.
+  std::vector<engine::AwardRecord> records;
+  if (m.awards_packed_count > 0) {
+    engine::MemberState copy;
+    copy.awards_packed = m.awards_packed;
+    copy.awards_packed_count = m.awards_packed_count;
+    engine::unpack_awards(copy);
+    records = std::move(copy.awards);
+  }
+  records.insert(records.end(), m.awards.begin(), m.awards.end());
+  for (const auto& a : records) {
     json ls = json::array();
     for (const auto& [id, n] : a.lots) ls.push_back(json::array({id, n}));
     awards.push_back(json::array({a.event_type, a.key, a.time.ms, ls, a.growth, a.reversed}));

@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "engine/eval/internal.hpp"
+#include "engine/model/award_records.hpp"
 
 namespace merit::engine {
 
@@ -500,6 +501,7 @@ void Run::release(Instant t) {
 
 void Run::reverse(int event_type, const std::string& key_text, Instant t, Cause c, int idx) {
   const std::uint64_t key = award_key(key_text);
+  unpack_awards(m_);  // the older records are kept encoded until a reversal needs them
   for (auto& rec : m_.awards) {
     if (rec.reversed || rec.event_type != event_type || rec.key != key) continue;
     rec.reversed = true;

@@ -38,6 +38,7 @@ std::size_t state_bytes(const MemberState& m) {
   n += vector_bytes(m.growth_window);
   n += vector_bytes(m.lots);
   n += vector_bytes(m.closed_lots);
+  n += heap_bytes(m.awards_packed);
   n += vector_bytes(m.awards, [](const AwardRecord& a) {
     return (a.lots.size() > 2 ? a.lots.size() * sizeof(LotList::value_type) : 0);
   });

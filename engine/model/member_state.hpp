@@ -106,7 +106,13 @@ struct MemberState {
   std::vector<GrowthEntry> growth_window;  // only with `growth { window ... }`
   std::vector<Lot> lots;
   std::vector<ClosedLot> closed_lots;
-  std::vector<AwardRecord> awards;  // only for event types some `reverse` targets
+  // Award records, only for event types some `reverse` targets: the oldest
+  // `awards_packed_count` kept encoded in `awards_packed` (engine/model/award_records.hpp), the
+  // rest, in order after them, in `awards`. Only `reverse` reads old records; it decodes them all
+  // first (unpack_awards).
+  std::string awards_packed;
+  std::uint32_t awards_packed_count = 0;
+  std::vector<AwardRecord> awards;
   std::uint32_t next_lot_id = 1;
   std::int64_t debt = 0;  // points owed (only with `allow negative`)
   std::int32_t cap_period = std::numeric_limits<std::int32_t>::min();
