@@ -501,9 +501,9 @@ void Run::release(Instant t) {
 
 void Run::reverse(int event_type, const std::string& key_text, Instant t, Cause c, int idx) {
   const std::uint64_t key = award_key(key_text);
-  unpack_awards(m_);  // the older records are kept encoded until a reversal needs them
-  for (auto& rec : m_.awards) {
-    if (rec.reversed || rec.event_type != event_type || rec.key != key) continue;
+  // Undoes one record if it matches; whether it did.
+  auto reverse_one = [&](AwardRecord& rec) {
+    if (rec.reversed || rec.event_type != event_type || rec.key != key) return false;
     rec.reversed = true;
     std::int64_t spent = 0;
     for (const auto& [lot_id, share] : rec.lots) {
@@ -543,7 +543,22 @@ void Run::reverse(int event_type, const std::string& key_text, Instant t, Cause 
       Effect& e = effect(EffectKind::kGrowth, c, idx, t);
       e.amount = -rec.growth;
     }
+    return true;
+  };
+  // The older records are kept encoded (award_records.hpp): decoded aside, in order before the
+  // others, and encoded again if one was reversed. m_.awards itself is not moved: the event's own
+  // record may be in it, and is pointed at while its awards are credited.
+  if (m_.awards_packed_count > 0) {
+    std::vector<AwardRecord> old;
+    decode_packed_awards(m_, old);
+    bool changed = false;
+    for (auto& rec : old) changed = reverse_one(rec) || changed;
+    if (changed) {
+      m_.awards_packed.clear();
+      encode_awards(old.data(), old.data() + old.size(), m_.awards_packed);
+    }
   }
+  for (auto& rec : m_.awards) reverse_one(rec);
 }
 
 // ---- growth and levels ------------------------------------------------------------------------

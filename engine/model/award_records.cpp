@@ -91,14 +91,18 @@ bool decode_awards(std::string_view bytes, std::uint32_t count, std::vector<Awar
   return r.ok && r.p == r.end;
 }
 
-void unpack_awards(MemberState& m) {
-  if (m.awards_packed_count == 0) return;
-  std::vector<AwardRecord> all;
-  all.reserve(award_count(m));
-  if (!decode_awards(m.awards_packed, m.awards_packed_count, all)) {
+void decode_packed_awards(const MemberState& m, std::vector<AwardRecord>& out) {
+  out.reserve(out.size() + m.awards_packed_count);
+  if (!decode_awards(m.awards_packed, m.awards_packed_count, out)) {
     std::fprintf(stderr, "merit: corrupt award records of member %s\n", m.id.c_str());
     std::abort();
   }
+}
+
+void unpack_awards(MemberState& m) {
+  if (m.awards_packed_count == 0) return;
+  std::vector<AwardRecord> all;
+  decode_packed_awards(m, all);
   for (auto& a : m.awards) all.push_back(std::move(a));
   m.awards = std::move(all);
   m.awards_packed.clear();

@@ -25,9 +25,13 @@ void encode_awards(const AwardRecord* begin, const AwardRecord* end, std::string
 // unspecified) when the bytes are not `count` whole records.
 bool decode_awards(std::string_view bytes, std::uint32_t count, std::vector<AwardRecord>& out);
 
+// The records kept encoded in `m` (m.awards_packed), appended to `out`. Aborts on malformed bytes:
+// they are only ever written by encode_awards, so that is memory corruption, not input.
+void decode_packed_awards(const MemberState& m, std::vector<AwardRecord>& out);
+
 // Every award record of `m` decoded into m.awards (the packed ones first, in order), none left
-// packed. A no-op when none is packed. Aborts on malformed bytes: they are only ever written by
-// encode_awards, so that is memory corruption, not input.
+// packed. A no-op when none is packed. Moves the records already in m.awards: the evaluator does
+// not use it (a record it points at would move); snapshots and tests do.
 void unpack_awards(MemberState& m);
 
 // The number of award records, packed or not.
