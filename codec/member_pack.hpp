@@ -31,7 +31,8 @@ inline constexpr std::uint8_t kPackVersion = 1;
 void pack_member(const engine::MemberState& m, std::string& out);
 
 // Unpacks `bytes` into `m`, reusing its buffers. kInvalidArgument on a truncated or malformed
-// string (then `m` is unspecified).
+// string (then `m` is unspecified). The award records are copied as bytes and checked only for
+// their size here; they are decoded, and checked, when a `reverse` needs them.
 Result<void> unpack_member(std::string_view bytes, engine::MemberState& m);
 
 // The member id at the start of a packed state, without unpacking the rest ("" if malformed).
