@@ -93,14 +93,16 @@ void Replayer::apply_line(std::string_view line, std::int64_t line_no, const Ope
   line = trim_line(line);
   if (line.empty()) return;
   Result<void> decoded = decode(line, op_);
-  storage::MemoryStore::AppliedId applied;
-  if (decoded) applied = storage::MemoryStore::hash_id(op_.id, storage::canonical_digest(op_));
-  process(line_no, op_, decoded, applied, hook);
+  process(line_no, op_, decoded, decoded ? keys_of(op_) : Keys{}, hook);
+}
+
+Replayer::Keys Replayer::keys_of(const engine::Operation& op) const {
+  return {storage::MemoryStore::hash_id(op.id, storage::canonical_digest(op)),
+          storage::MemoryStore::member_hash(op.member)};
 }
 
 void Replayer::process(std::int64_t line_no, const engine::Operation& op,
-                       const Result<void>& decoded, const storage::MemoryStore::AppliedId& applied,
-                       const OperationHook& hook) {
+                       const Result<void>& decoded, const Keys& keys, const OperationHook& hook) {
   ++summary_.operations;
   if (!decoded) {
     // A line the program refuses (unknown event type, undeclared field) is a refusal; a line that
@@ -117,7 +119,7 @@ void Replayer::process(std::int64_t line_no, const engine::Operation& op,
     return;
   }
   if (!summary_.latest || op.time > *summary_.latest) summary_.latest = op.time;
-  switch (store_.seen(applied)) {
+  switch (store_.seen(keys.applied)) {
     case storage::MemoryStore::Seen::kSame:
       ++summary_.duplicates;
       if (hook) hook(line_no, &op, nullptr);
@@ -132,7 +134,7 @@ void Replayer::process(std::int64_t line_no, const engine::Operation& op,
     case storage::MemoryStore::Seen::kNew:
       break;
   }
-  engine::MemberState& m = store_.member(op.member);
+  engine::MemberState& m = store_.member(op.member, keys.member);
   engine::apply(*plan_, m, store_.shared(), op, result_);
   if (result_.rejection) {
     ++summary_.refused;
@@ -140,7 +142,7 @@ void Replayer::process(std::int64_t line_no, const engine::Operation& op,
                         result_.rejection->code));
   } else {
     ++summary_.applied;
-    store_.remember(applied);
+    store_.remember(keys.applied);
   }
   if (hook) hook(line_no, &op, &result_);
 }
@@ -156,7 +158,7 @@ void Replayer::run(std::istream& in, bool csv, const OperationHook& hook) {
     std::int64_t line_no = 0;
     engine::Operation op;
     Result<void> decoded;
-    storage::MemoryStore::AppliedId applied;
+    Keys keys;
   };
   std::vector<Pending> batch(kBatch);
   std::int64_t line_no = 0;
@@ -180,21 +182,21 @@ void Replayer::run(std::istream& in, bool csv, const OperationHook& hook) {
       p.line_no = line_no;
       p.decoded = decode(line, p.op);
       if (p.decoded) {
-        p.applied = storage::MemoryStore::hash_id(p.op.id, storage::canonical_digest(p.op));
-        store_.prefetch_slot(p.op.member);
-        store_.prefetch_applied(p.applied);
+        p.keys = keys_of(p.op);
+        store_.prefetch_slot(p.keys.member);
+        store_.prefetch_applied(p.keys.applied);
       }
       ++n;
     }
     for (std::size_t i = 0; i < n; ++i) {
-      if (batch[i].decoded) store_.prefetch_record(batch[i].op.member);
+      if (batch[i].decoded) store_.prefetch_record(batch[i].keys.member);
     }
     for (std::size_t i = 0; i < n; ++i) {
-      if (batch[i].decoded) store_.prefetch(batch[i].op.member);
+      if (batch[i].decoded) store_.prefetch(batch[i].keys.member);
     }
     for (std::size_t i = 0; i < n; ++i) {
       Pending& p = batch[i];
-      process(p.line_no, p.op, p.decoded, p.applied, hook);
+      process(p.line_no, p.op, p.decoded, p.keys, hook);
     }
   }
 }

@@ -78,9 +78,15 @@ class Replayer {
  private:
   void problem(std::string text);
   Result<void> decode(std::string_view line, engine::Operation& op);
-  // `applied`: storage::MemoryStore::hash_id of the op's id and canonical digest (when decoded).
+  // What a decoded operation is looked up by, hashed once for the prefetches and the lookups:
+  // storage::MemoryStore::hash_id of its id and canonical digest, and member_hash of its member.
+  struct Keys {
+    storage::MemoryStore::AppliedId applied;
+    std::uint64_t member = 0;
+  };
+  Keys keys_of(const engine::Operation& op) const;
   void process(std::int64_t line_no, const engine::Operation& op, const Result<void>& decoded,
-               const storage::MemoryStore::AppliedId& applied, const OperationHook& hook);
+               const Keys& keys, const OperationHook& hook);
 
   std::shared_ptr<const engine::Plan> plan_;
   storage::MemoryStore store_;

@@ -144,15 +144,11 @@ std::vector<MemoryStore::AppliedId> MemoryStore::applied() const {
   return out;
 }
 
-namespace {
-
-std::uint64_t member_hash(std::string_view id) {
+std::uint64_t MemoryStore::member_hash(std::string_view id) {
   Hasher h;
   h.bytes(id.data(), id.size());
   return h.done();
 }
-
-}  // namespace
 
 const MemoryStore::Slot& MemoryStore::find_slot(std::string_view id, std::uint64_t hash) const {
   std::size_t mask = index_.size() - 1;
@@ -175,8 +171,7 @@ void MemoryStore::grow_index() {
   }
 }
 
-std::uint32_t MemoryStore::index_of(std::string_view id) {
-  std::uint64_t hash = member_hash(id);
+std::uint32_t MemoryStore::index_of(std::string_view id, std::uint64_t hash) {
   if (!index_.empty()) {
     const Slot& slot = find_slot(id, hash);
     if (slot.index != kEmpty) return slot.index;
@@ -190,9 +185,13 @@ std::uint32_t MemoryStore::index_of(std::string_view id) {
   return slot.index;
 }
 
-engine::MemberState& MemoryStore::member(std::string_view id) { return table_.get(index_of(id)); }
+engine::MemberState& MemoryStore::member(std::string_view id, std::uint64_t hash) {
+  return table_.get(index_of(id, hash));
+}
 
-void MemoryStore::put(const engine::MemberState& m) { table_.put(index_of(m.id), m); }
+void MemoryStore::put(const engine::MemberState& m) {
+  table_.put(index_of(m.id, member_hash(m.id)), m);
+}
 
 std::optional<engine::MemberState> MemoryStore::find(std::string_view id) const {
   if (index_.empty()) return std::nullopt;
@@ -202,26 +201,24 @@ std::optional<engine::MemberState> MemoryStore::find(std::string_view id) const 
   return table_.peek(slot.index, scratch);
 }
 
-void MemoryStore::prefetch_slot(std::string_view id) const {
-  if (!index_.empty()) __builtin_prefetch(&index_[member_hash(id) & (index_.size() - 1)]);
+void MemoryStore::prefetch_slot(std::uint64_t hash) const {
+  if (!index_.empty()) __builtin_prefetch(&index_[hash & (index_.size() - 1)]);
 }
 
 void MemoryStore::prefetch_applied(const AppliedId& a) const {
   if (!applied_.empty()) __builtin_prefetch(&applied_[a.h1 & (applied_.size() - 1)]);
 }
 
-void MemoryStore::prefetch_record(std::string_view id) const {
+void MemoryStore::prefetch_record(std::uint64_t hash) const {
   if (index_.empty()) return;
-  std::uint64_t hash = member_hash(id);
   const Slot& slot = index_[hash & (index_.size() - 1)];
   if (slot.hash != hash || slot.index == kEmpty) return;
   __builtin_prefetch(id_bytes_.data() + (slot.index == 0 ? 0 : id_ends_[slot.index - 1]));
   table_.prefetch_record(slot.index);
 }
 
-void MemoryStore::prefetch(std::string_view id) const {
+void MemoryStore::prefetch(std::uint64_t hash) const {
   if (index_.empty()) return;
-  std::uint64_t hash = member_hash(id);
   const Slot& slot = index_[hash & (index_.size() - 1)];
   if (slot.hash == hash && slot.index != kEmpty) table_.prefetch(slot.index);
 }

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,16 +45,19 @@ class MemoryStore {
 
   // The member's state, created (exists == false) if never seen. The reference is valid until the
   // next member(), put() or update_each_member().
-  engine::MemberState& member(std::string_view id);
+  engine::MemberState& member(std::string_view id) { return member(id, member_hash(id)); }
+  // The same with the id's member_hash(), for a caller that hashed it already (for the prefetches).
+  engine::MemberState& member(std::string_view id, std::uint64_t hash);
+  static std::uint64_t member_hash(std::string_view id);
   // A copy of member `id`'s state, or nullopt if never seen.
   std::optional<engine::MemberState> find(std::string_view id) const;
   // Hints the CPU to fetch what member(id) and seen(op_id) will read, in stages, each a while
   // after the one before: the member's index slot (and the op id's applied slot), then the
-  // member's id and record, then its packed state.
-  void prefetch_slot(std::string_view id) const;
+  // member's id and record, then its packed state. `hash` is member_hash(id).
+  void prefetch_slot(std::uint64_t hash) const;
   void prefetch_applied(const AppliedId& a) const;
-  void prefetch_record(std::string_view id) const;
-  void prefetch(std::string_view id) const;
+  void prefetch_record(std::uint64_t hash) const;
+  void prefetch(std::uint64_t hash) const;
   engine::SharedState& shared() { return shared_; }
 
   // Member ids in ascending byte order (members that exist).
@@ -108,7 +110,7 @@ class MemoryStore {
     return std::string_view(id_bytes_).substr(begin, id_ends_[index] - begin);
   }
   const Slot& find_slot(std::string_view id, std::uint64_t hash) const;
-  std::uint32_t index_of(std::string_view id);  // adds the member if never seen
+  std::uint32_t index_of(std::string_view id, std::uint64_t hash);  // adds the member if new
   void grow_index();
   std::vector<std::uint32_t> sorted_indexes() const;  // existing members by id
 

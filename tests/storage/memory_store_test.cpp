@@ -68,7 +68,7 @@ TEST(MemoryStore, ListsOnlyExistingMembersInByteOrder) {
 
 // Members packed and unpacked as others are used, some kept unpacked once big (every one with
 // big_bytes 0, none with the largest): each keeps every change.
-TEST(MemoryStore, KeepsEveryMemberThroughEviction) {
+TEST(MemoryStore, KeepsEveryMemberThroughPackingAndBigMembers) {
   auto p = plan();
   for (std::uint32_t big : {0u, 64u, 200u, 0xffffffffu}) {
     MemoryStore store(*p, big);
