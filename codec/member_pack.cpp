@@ -6,6 +6,7 @@
 #include <cstring>
 #include <limits>
 
+#include "common/varint.hpp"
 #include "engine/model/award_records.hpp"
 
 namespace merit::codec {
@@ -18,12 +19,8 @@ constexpr std::int64_t kMin64 = std::numeric_limits<std::int64_t>::min();
 constexpr std::int32_t kMin32 = std::numeric_limits<std::int32_t>::min();
 constexpr std::int64_t kSmall = std::int64_t{1} << 60;  // deltas below this take the short forms
 
-constexpr std::uint64_t zigzag(std::int64_t v) {
-  return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
-}
-constexpr std::int64_t unzigzag(std::uint64_t u) {
-  return static_cast<std::int64_t>(u >> 1) ^ -static_cast<std::int64_t>(u & 1);
-}
+using varint::unzigzag;
+using varint::zigzag;
 
 // Time tags (low two bits of the first varint): 0 special (payload 0: kNever, 1: the minimum, 2: a
 // raw zigzag value follows), 1 whole seconds after the base, 2 milliseconds after the base.
@@ -44,12 +41,8 @@ class Writer {
   void finish() { out_.resize(static_cast<std::size_t>(p_ - out_.data())); }
 
   MERIT_INLINE void u(std::uint64_t v) {
-    need(10);
-    while (v >= 0x80) {
-      *p_++ = static_cast<char>((v & 0x7f) | 0x80);
-      v >>= 7;
-    }
-    *p_++ = static_cast<char>(v);
+    need(varint::kMaxBytes);
+    p_ += varint::put(p_, v);
   }
   MERIT_INLINE void s(std::int64_t v) { u(zigzag(v)); }
   void byte(std::uint8_t b) {
@@ -121,17 +114,14 @@ class Reader {
   }
 
   MERIT_INLINE std::uint64_t u() {
-    if (p_ != end_ && static_cast<std::uint8_t>(*p_) < 0x80)
-      return static_cast<std::uint8_t>(*p_++);
     std::uint64_t v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (p_ == end_) break;
-      auto b = static_cast<std::uint8_t>(*p_++);
-      v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
-      if ((b & 0x80) == 0) return v;
+    std::size_t n = varint::get(p_, end_, v);
+    if (n == 0) {
+      fail();
+      return 0;
     }
-    fail();
-    return 0;
+    p_ += n;
+    return v;
   }
   MERIT_INLINE std::int64_t s() { return unzigzag(u()); }
   std::uint8_t byte() {

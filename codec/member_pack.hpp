@@ -3,9 +3,9 @@
 //
 // A member is unpacked into a reused MemberState (its vectors keep their capacity, so a warm
 // unpack allocates nothing), evaluated, and packed back; a refused operation is simply not packed.
-// Integers are LEB128 varints, signed ones zigzagged; times are deltas from the member's join
-// time, in whole seconds when they are whole seconds; decimals in whole units when they are whole;
-// a task, privilege, reward or aggregate still in its initial state is one byte.
+// Integers are LEB128 varints (common/varint.hpp), signed ones zigzagged; times are deltas from the
+// member's join time, in whole seconds when they are whole seconds; decimals in whole units when
+// they are whole; a task, privilege, reward or aggregate still in its initial state is one byte.
 //
 //   byte 0        format version (kPackVersion)
 //   then          id, flags, times, level, growth, lots, closed lots, award records (their own

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "codec/member_pack.hpp"
+#include "common/varint.hpp"
 #include "engine/eval/evaluator.hpp"
 
 namespace merit::storage {
@@ -41,12 +42,8 @@ std::uint32_t MemberTable::add(std::string_view id) {
   // id, i.e. a zero length byte at offset 1.
   buf_.clear();
   buf_.push_back(fresh_[0]);
-  std::uint64_t n = id.size();
-  while (n >= 0x80) {
-    buf_.push_back(static_cast<char>((n & 0x7f) | 0x80));
-    n >>= 7;
-  }
-  buf_.push_back(static_cast<char>(n));
+  char length[varint::kMaxBytes];
+  buf_.append(length, varint::put(length, id.size()));
   buf_.append(id);
   buf_.append(fresh_, 2);
   Record& r = records_.emplace_back();

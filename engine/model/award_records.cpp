@@ -5,26 +5,18 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "common/varint.hpp"
+
 namespace merit::engine {
 
 namespace {
 
-std::uint64_t zigzag(std::int64_t v) {
-  return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
-}
-std::int64_t unzigzag(std::uint64_t u) {
-  return static_cast<std::int64_t>(u >> 1) ^ -static_cast<std::int64_t>(u & 1);
-}
+using varint::unzigzag;
+using varint::zigzag;
 
 void put(std::string& out, std::uint64_t v) {
-  char buf[10];
-  int n = 0;
-  while (v >= 0x80) {
-    buf[n++] = static_cast<char>((v & 0x7f) | 0x80);
-    v >>= 7;
-  }
-  buf[n++] = static_cast<char>(v);
-  out.append(buf, static_cast<std::size_t>(n));
+  char buf[varint::kMaxBytes];
+  out.append(buf, varint::put(buf, v));
 }
 
 struct Reader {
@@ -34,14 +26,14 @@ struct Reader {
 
   std::uint64_t get() {
     std::uint64_t v = 0;
-    for (int shift = 0; shift < 64 && p != end; shift += 7) {
-      auto b = static_cast<std::uint8_t>(*p++);
-      v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
-      if ((b & 0x80) == 0) return v;
+    std::size_t n = varint::get(p, end, v);
+    if (n == 0) {
+      ok = false;
+      p = end;
+      return 0;
     }
-    ok = false;
-    p = end;
-    return 0;
+    p += n;
+    return v;
   }
 };
 

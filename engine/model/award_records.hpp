@@ -3,10 +3,10 @@
 // awards_packed) and are decoded only then. The stores' packed state (codec/member_pack) carries
 // these bytes as they are, so packing and unpacking a member does not walk its records.
 //
-// One record: varint (zigzag(event_type) << 1 | reversed), the 8-byte key, the time (varint:
-// zigzag(seconds) << 1 when a whole second, else zigzag(ms) << 1 | 1), the lot count and each
-// (lot id, points), the growth. Times are absolute, so records can be appended to the bytes
-// without reading them.
+// One record, in varints (common/varint.hpp): (zigzag(event_type) << 1 | reversed), the
+// 8-byte key, the time (varint: zigzag(seconds) << 1 when a whole second, else zigzag(ms) << 1 |
+// 1), the lot count and each (lot id, points), the growth. Times are absolute, so records can be
+// appended to the bytes without reading them.
 #pragma once
 
 #include <cstdint>
