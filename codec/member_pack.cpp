@@ -23,7 +23,9 @@ using varint::unzigzag;
 using varint::zigzag;
 
 // Time tags (low two bits of the first varint): 0 special (payload 0: kNever, 1: the minimum, 2: a
-// raw zigzag value follows), 1 whole seconds after the base, 2 milliseconds after the base.
+// raw zigzag value follows, 3: zero, which the state uses for "none" or "not computed" and which
+// would be a five-byte delta from any recent base), 1 whole seconds after the base, 2 milliseconds
+// after the base.
 constexpr std::uint64_t kTagSpecial = 0, kTagSeconds = 1, kTagMillis = 2;
 
 // Writes into `out` through a raw cursor: the string is sized up front (to its capacity, which a
@@ -64,6 +66,7 @@ class Writer {
   MERIT_INLINE void time(std::int64_t v, std::int64_t base) {
     if (v == engine::kNever) return u(0);
     if (v == kMin64) return u(1u << 2);
+    if (v == 0) return u(3u << 2);
     std::int64_t d = 0;
     if (__builtin_sub_overflow(v, base, &d) || d >= kSmall || d <= -kSmall) {
       u(2u << 2);
@@ -171,6 +174,7 @@ class Reader {
         if (v == 0) return engine::kNever;
         if (v == (1u << 2)) return kMin64;
         if (v == (2u << 2)) return s();
+        if (v == (3u << 2)) return 0;
         break;
       default:
         break;

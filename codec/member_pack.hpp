@@ -25,7 +25,7 @@
 
 namespace merit::codec {
 
-inline constexpr std::uint8_t kPackVersion = 1;
+inline constexpr std::uint8_t kPackVersion = 2;  // 2: the zero instant in one byte
 
 // Replaces `out` with the packed form of `m`.
 void pack_member(const engine::MemberState& m, std::string& out);

@@ -153,6 +153,26 @@ TEST(MemberPack, AnUntouchedMemberIsSmall) {
   expect_same(m, back);
 }
 
+TEST(MemberPack, TheZeroInstantTakesOneByteWhateverTheJoinTime) {
+  // A lot spendable at once has available_at 0, and a review not yet computed review_due 0: as a
+  // delta from a join in 2026 each would take five bytes.
+  MemberState m;
+  m.id = "m1";
+  m.exists = true;
+  m.joined = Instant{1'767'225'600'000};
+  m.lots = {{1, false, Instant{1'767'225'601'000}, 1'798'761'600'000, 0, 10, 10}};
+  std::string zero, one;
+  pack_member(m, zero);
+  m.lots[0].available_at = 1;  // 1 ms after the epoch: an ordinary, far-away instant
+  m.review_due = 1;
+  pack_member(m, one);
+  EXPECT_LE(zero.size() + 8, one.size()) << zero.size() << " vs " << one.size();
+  MemberState back;
+  ASSERT_TRUE(unpack_member(zero, back).has_value());
+  EXPECT_EQ(back.lots.at(0).available_at, 0);
+  EXPECT_EQ(back.review_due, 0);
+}
+
 TEST(MemberPack, AReusedStateKeepsNothingOfThePreviousMember) {
   MemberState big = everything();
   MemberState small;
