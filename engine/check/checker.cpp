@@ -7,6 +7,7 @@
 
 #include "dsl/suggest.hpp"
 #include "engine/check/internal.hpp"
+#include "engine/model/value.hpp"
 
 namespace merit::engine {
 namespace check_internal {
@@ -45,19 +46,30 @@ const char* type_name(Type t) {
 
 bool is_number(Type t) { return t == Type::kInt || t == Type::kDecimal || t == Type::kMoney; }
 
-const std::vector<std::string>& type_names() {
-  static const std::vector<std::string> names = {
-      "int", "decimal", "money", "bool", "string", "date", "time", "duration", "set<string>"};
-  return names;
-}
-
 std::optional<Type> parse_type_name(std::string_view text) {
-  static const std::pair<std::string_view, Type> table[] = {
-      {"int", Type::kInt},   {"decimal", Type::kDecimal},   {"money", Type::kMoney},
-      {"bool", Type::kBool}, {"string", Type::kString},     {"date", Type::kDate},
-      {"time", Type::kTime}, {"duration", Type::kDuration}, {"set<string>", Type::kStringSet}};
-  for (const auto& [name, type] : table) {
-    if (name == text) return type;
+  std::optional<FieldType> t = parse_field_type(text);
+  if (!t) return std::nullopt;
+  switch (*t) {
+    case FieldType::kInt:
+      return Type::kInt;
+    case FieldType::kDecimal:
+      return Type::kDecimal;
+    case FieldType::kMoney:
+      return Type::kMoney;
+    case FieldType::kBool:
+      return Type::kBool;
+    case FieldType::kString:
+      return Type::kString;
+    case FieldType::kDate:
+      return Type::kDate;
+    case FieldType::kTime:
+      return Type::kTime;
+    case FieldType::kDuration:
+      return Type::kDuration;
+    case FieldType::kStringSet:
+      return Type::kStringSet;
+    case FieldType::kLevel:
+      break;
   }
   return std::nullopt;
 }

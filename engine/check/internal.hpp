@@ -40,11 +40,9 @@ enum class Type : std::uint8_t {
 // "int", "set<string>", "level", "time of day"...
 const char* type_name(Type t);
 bool is_number(Type t);  // int, decimal, money
-// A field type as written in a declaration ("money", "set<string>"); empty when unknown. `level`
-// is not a declarable type.
+// A field type as written in a declaration ("money", "set<string>"): engine::parse_field_type as
+// the checker's Type; empty when unknown (engine::field_type_names() lists the known ones).
 std::optional<Type> parse_type_name(std::string_view text);
-// The type names a declaration may use, for did-you-mean.
-const std::vector<std::string>& type_names();
 
 struct Field {
   std::string name;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "engine/check/internal.hpp"
+#include "engine/model/value.hpp"
 
 namespace merit::engine::check_internal {
 namespace {
@@ -52,7 +53,7 @@ void collect_fields(Checker& c, const std::vector<ast::FieldDecl>& fields, std::
                 fmt::format("unknown type `{}` for field `{}`; the types are int, decimal, money, "
                             "bool, string, date, time, duration, set<string>",
                             f.type, f.name.name),
-                f.type, type_names());
+                f.type, field_type_names());
       out.push_back({f.name.name, Type::kError});
       continue;
     }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,7 +27,13 @@ enum class FieldType : std::uint8_t {
   kLevel
 };
 
+// "int", "set<string>", "level"...
 const char* field_type_name(FieldType t);
+// A type as written in a declaration ("money", "set<string>"); nullopt when unknown. `level` is
+// not a declarable type.
+std::optional<FieldType> parse_field_type(std::string_view text);
+// The declarable types' names, for "did you mean".
+const std::vector<std::string>& field_type_names();
 
 // An owned value, as decoded from JSON: stored in operations and member attributes.
 struct Value {

@@ -49,46 +49,7 @@ int Plan::task_index(std::string_view name) const {
   return -1;
 }
 
-const char* field_type_name(FieldType t) {
-  switch (t) {
-    case FieldType::kInt:
-      return "int";
-    case FieldType::kDecimal:
-      return "decimal";
-    case FieldType::kMoney:
-      return "money";
-    case FieldType::kBool:
-      return "bool";
-    case FieldType::kString:
-      return "string";
-    case FieldType::kDate:
-      return "date";
-    case FieldType::kTime:
-      return "time";
-    case FieldType::kDuration:
-      return "duration";
-    case FieldType::kStringSet:
-      return "set<string>";
-    case FieldType::kLevel:
-      return "level";
-  }
-  return "string";
-}
-
 namespace {
-
-std::optional<FieldType> parse_type(std::string_view t) {
-  if (t == "int") return FieldType::kInt;
-  if (t == "decimal") return FieldType::kDecimal;
-  if (t == "money") return FieldType::kMoney;
-  if (t == "bool") return FieldType::kBool;
-  if (t == "string") return FieldType::kString;
-  if (t == "date") return FieldType::kDate;
-  if (t == "time") return FieldType::kTime;
-  if (t == "duration") return FieldType::kDuration;
-  if (t == "set<string>" || t == "set< string >") return FieldType::kStringSet;
-  return std::nullopt;
-}
 
 CalendarUnit to_unit(ast::Unit u) {
   switch (u) {
@@ -540,7 +501,7 @@ Result<void> Planner::declare() {
     PlanEvent pe;
     pe.name = ev.id.name;
     for (const auto& f : ev.fields) {
-      auto t = parse_type(f.type);
+      auto t = parse_field_type(f.type);
       if (!t) return at(f.type_loc, fmt::format("unknown type `{}`", f.type));
       pe.fields.push_back({f.name.name, *t});
     }
@@ -562,7 +523,7 @@ Result<void> Planner::declare() {
 
   if (p_.member) {
     for (const auto& f : p_.member->fields) {
-      auto t = parse_type(f.type);
+      auto t = parse_field_type(f.type);
       if (!t) return at(f.type_loc, fmt::format("unknown type `{}`", f.type));
       plan_.attributes.push_back({f.name.name, *t});
     }
