@@ -51,11 +51,6 @@ class Writer {
     need(1);
     *p_++ = static_cast<char>(b);
   }
-  void raw64(std::uint64_t v) {
-    need(8);
-    std::memcpy(p_, &v, 8);
-    p_ += 8;
-  }
   void str(std::string_view v) {
     u(v.size());
     need(v.size());
@@ -133,16 +128,6 @@ class Reader {
       return 0;
     }
     return static_cast<std::uint8_t>(*p_++);
-  }
-  std::uint64_t raw64() {
-    if (left() < 8) {
-      fail();
-      return 0;
-    }
-    std::uint64_t v = 0;
-    std::memcpy(&v, p_, 8);
-    p_ += 8;
-    return v;
   }
   std::string_view str() {
     std::uint64_t n = u();

@@ -68,13 +68,7 @@ std::string member_snapshot_json(const engine::MemberState& m) {
   json awards = json::array();
   // Every record, the ones still encoded first.
   std::vector<engine::AwardRecord> records;
-  if (m.awards_packed_count > 0) {
-    engine::MemberState copy;
-    copy.awards_packed = m.awards_packed;
-    copy.awards_packed_count = m.awards_packed_count;
-    engine::unpack_awards(copy);
-    records = std::move(copy.awards);
-  }
+  engine::decode_packed_awards(m, records);
   records.insert(records.end(), m.awards.begin(), m.awards.end());
   for (const auto& a : records) {
     json ls = json::array();

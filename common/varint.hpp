@@ -8,7 +8,6 @@
 // LEB128 reads with a single compare.
 #pragma once
 
-#include <bit>
 #include <cstddef>
 #include <cstdint>
 
@@ -21,12 +20,6 @@ constexpr std::uint64_t zigzag(std::int64_t v) {
 }
 constexpr std::int64_t unzigzag(std::uint64_t u) {
   return static_cast<std::int64_t>(u >> 1) ^ -static_cast<std::int64_t>(u & 1);
-}
-
-// Bytes put(v) writes.
-constexpr std::size_t size(std::uint64_t v) {
-  int bits = 64 - std::countl_zero(v | 1);
-  return static_cast<std::size_t>((bits + 6) / 7);
 }
 
 // Writes v at p, which must have room for kMaxBytes bytes, and returns its length.

@@ -108,8 +108,8 @@ struct MemberState {
   std::vector<ClosedLot> closed_lots;
   // Award records, only for event types some `reverse` targets: the oldest
   // `awards_packed_count` kept encoded in `awards_packed` (engine/model/award_records.hpp), the
-  // rest, in order after them, in `awards`. Only `reverse` reads old records; it decodes them all
-  // first (unpack_awards).
+  // rest, in order after them, in `awards`. Only `reverse` reads old records: it decodes the
+  // encoded ones aside (decode_packed_awards) and encodes them again if it reversed one.
   std::string awards_packed;
   std::uint32_t awards_packed_count = 0;
   std::vector<AwardRecord> awards;
