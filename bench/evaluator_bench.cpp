@@ -270,12 +270,12 @@ void report_state_bytes(benchmark::State& state, const World& w, const char* whe
     storage::MemberTable::Footprint f = w.table->footprint();
     double all = static_cast<double>(w.table->size());
     std::fprintf(stderr,
-                 "  held per member: %.0f bytes (records %.0f, packed blocks %.0f, unpacked %.0f: "
-                 "%zu big members, %.2f%%)\n",
+                 "  held per member: %.0f bytes (records %.0f, packed blocks %.0f of which spare "
+                 "%.0f, unpacked %.0f: %zu big members, %.2f%%)\n",
                  static_cast<double>(f.records + f.packed + f.unpacked) / all,
                  static_cast<double>(f.records) / all, static_cast<double>(f.packed) / all,
-                 static_cast<double>(f.unpacked) / all, w.table->big_members(),
-                 100.0 * static_cast<double>(w.table->big_members()) / all);
+                 static_cast<double>(f.spare) / all, static_cast<double>(f.unpacked) / all,
+                 w.table->big_members(), 100.0 * static_cast<double>(w.table->big_members()) / all);
     state.counters["held_bytes_per_member"] =
         static_cast<double>(f.records + f.packed + f.unpacked) / all;
   }

@@ -13,7 +13,7 @@
 namespace merit::storage {
 
 MemberTable::MemberTable(const engine::Plan& plan, std::uint32_t big_bytes)
-    : big_bytes_(big_bytes) {
+    : big_bytes_(std::min(big_bytes, kMaxPackedBytes)) {
   codec::pack_member(engine::new_member(plan, ""), fresh_);
 }
 
@@ -27,14 +27,25 @@ void MemberTable::unpack(std::string_view bytes, engine::MemberState& m) const {
 }
 
 void MemberTable::store(Record& r) {
-  if (buf_.size() > r.capacity) {
-    // A little room to grow, so a member adding a lot or a record is not reallocated each time.
-    std::size_t capacity = (buf_.size() + buf_.size() / 8 + 15) & ~std::size_t{15};
-    r.data = std::make_unique_for_overwrite<char[]>(capacity);
-    r.capacity = static_cast<std::uint32_t>(capacity);
+  // Callers keep buf_ within kMaxPackedBytes: the size fits the record's 16 bits.
+  std::size_t size = buf_.size();
+  if (size > std::size_t{r.units} * BlockArena::kUnit) {
+    // A little room to grow, so a member adding a lot or a record is not moved each time.
+    std::size_t units = (size + size / 8 + BlockArena::kUnit - 1) / BlockArena::kUnit;
+    if (r.data != nullptr) arena_.release(r.data, r.units);
+    r.data = arena_.allocate(static_cast<std::uint32_t>(units));
+    r.units = static_cast<std::uint16_t>(units);
   }
-  std::memcpy(r.data.get(), buf_.data(), buf_.size());
-  r.size = static_cast<std::uint32_t>(buf_.size());
+  std::memcpy(r.data, buf_.data(), size);
+  r.size = static_cast<std::uint16_t>(size);
+}
+
+void MemberTable::make_big(Record& r, engine::MemberState m) {
+  if (r.data != nullptr) arena_.release(r.data, r.units);
+  r.data = nullptr;
+  r.size = r.units = 0;
+  r.slot = static_cast<std::uint32_t>(big_.size());
+  big_.push_back(std::move(m));
 }
 
 std::uint32_t MemberTable::add(std::string_view id) {
@@ -47,9 +58,14 @@ std::uint32_t MemberTable::add(std::string_view id) {
   buf_.append(id);
   buf_.append(fresh_, 2);
   Record& r = records_.emplace_back();
-  r.data = std::make_unique_for_overwrite<char[]>(buf_.size());
-  r.size = r.capacity = static_cast<std::uint32_t>(buf_.size());
-  std::memcpy(r.data.get(), buf_.data(), buf_.size());
+  if (buf_.size() > kMaxPackedBytes) {
+    // An id longer than a record can hold.
+    engine::MemberState m;
+    unpack(buf_, m);
+    make_big(r, std::move(m));
+  } else {
+    store(r);
+  }
   return static_cast<std::uint32_t>(records_.size() - 1);
 }
 
@@ -59,8 +75,7 @@ void MemberTable::release_current() {
   current_index_ = kCold;
   codec::pack_member(current_, buf_);
   if (buf_.size() > big_bytes_) {
-    r.slot = static_cast<std::uint32_t>(big_.size());
-    big_.push_back(std::move(current_));
+    make_big(r, std::move(current_));
     current_ = engine::MemberState{};
     return;
   }
@@ -96,7 +111,10 @@ void MemberTable::put(std::uint32_t index, const engine::MemberState& m) {
     big_[r.slot] = m;
   } else {
     codec::pack_member(m, buf_);
-    store(r);
+    if (buf_.size() > kMaxPackedBytes)
+      make_big(r, m);
+    else
+      store(r);
   }
 }
 
@@ -110,7 +128,8 @@ const engine::MemberState* MemberTable::unpacked(std::uint32_t index) const {
 MemberTable::Footprint MemberTable::footprint() const {
   Footprint f;
   f.records = records_.capacity() * sizeof(Record);
-  for (const Record& r : records_) f.packed += r.capacity;
+  f.packed = arena_.reserved();
+  f.spare = arena_.unused();
   f.unpacked = engine::state_bytes(current_);
   for (const auto& m : big_) f.unpacked += engine::state_bytes(m);
   return f;

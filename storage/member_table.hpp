@@ -1,5 +1,5 @@
 // MemberTable: member states by dense index, kept packed (codec/member_pack.hpp, ~120-200 bytes a
-// member) between operations.
+// member) between operations, in a BlockArena of huge pages.
 //
 // The member being worked on is unpacked into one reused state (no allocation once warm) and packed
 // back when the next member is fetched, while its bytes are still in cache. Unpacking and packing
@@ -16,12 +16,15 @@
 
 #include "engine/model/member_state.hpp"
 #include "engine/plan/plan.hpp"
+#include "storage/block_arena.hpp"
 
 namespace merit::storage {
 
 class MemberTable {
  public:
   static constexpr std::uint32_t kDefaultBigBytes = 1024;
+  // The largest packed state kept packed: a larger `big_bytes` counts as this.
+  static constexpr std::uint32_t kMaxPackedBytes = 0xffff;
 
   // Members whose packed state exceeds `big_bytes` stay unpacked.
   explicit MemberTable(const engine::Plan& plan, std::uint32_t big_bytes = kDefaultBigBytes);
@@ -41,7 +44,7 @@ class MemberTable {
   void prefetch(std::uint32_t index) const {
     const Record& r = records_[index];
     if (r.slot == kCold)
-      __builtin_prefetch(r.data.get());
+      __builtin_prefetch(r.data);
     else if (r.slot != kCurrent)
       __builtin_prefetch(&big_[r.slot]);
   }
@@ -53,33 +56,38 @@ class MemberTable {
   std::size_t packed_size(std::uint32_t index) const;
   // Members kept unpacked for good (their packed state grew beyond big_bytes).
   std::size_t big_members() const { return big_.size(); }
-  // The memory the table holds: its records (the index entries, the packed blocks with their
-  // spare room) and the unpacked states (the current and the big members, engine::state_bytes).
+  // The memory the table holds: its records (the index entries), the arena of packed blocks (whole
+  // chunks, with the blocks' spare room and the free blocks) and the unpacked states (the current
+  // and the big members, engine::state_bytes).
+  // `spare`: of `packed`, the bytes in no member's block (free blocks, the chunk being carved).
   struct Footprint {
-    std::size_t records = 0, packed = 0, unpacked = 0;
+    std::size_t records = 0, packed = 0, unpacked = 0, spare = 0;
   };
   Footprint footprint() const;
 
  private:
   static constexpr std::uint32_t kCold = 0xffffffffu;     // packed only
   static constexpr std::uint32_t kCurrent = 0xfffffffeu;  // unpacked in current_
-  // A member's packed state in one heap block; `slot` says where it is unpacked, if anywhere
-  // (kCurrent, or an index into big_).
+  // A member's packed state in one arena block of `units` × 16 bytes; `slot` says where it is
+  // unpacked, if anywhere (kCurrent, or an index into big_). 16 bytes: four to a cache line.
   struct Record {
-    std::unique_ptr<char[]> data;
-    std::uint32_t size = 0, capacity = 0;
+    char* data = nullptr;
     std::uint32_t slot = kCold;
-    std::string_view bytes() const { return {data.get(), size}; }
+    std::uint16_t size = 0;
+    std::uint16_t units = 0;
+    std::string_view bytes() const { return {data, size}; }
   };
 
   void unpack(std::string_view bytes, engine::MemberState& m) const;
   const engine::MemberState* unpacked(std::uint32_t index) const;  // or null when only packed
   void store(Record& r);                                           // copies buf_ into r
-  void release_current();  // packs current_ back (or moves it to big_)
+  void make_big(Record& r, engine::MemberState m);  // keeps member r unpacked from now on
+  void release_current();                           // packs current_ back (or moves it to big_)
 
   std::uint32_t big_bytes_;
   std::string fresh_;  // engine::new_member(plan, ""), packed
-  std::vector<Record> records_;
+  BlockArena arena_;
+  std::vector<Record, HugePageAllocator<Record>> records_;
   engine::MemberState current_;
   std::uint32_t current_index_ = kCold;
   std::vector<engine::MemberState> big_;

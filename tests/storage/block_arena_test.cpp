@@ -1,0 +1,153 @@
+// BlockArena and the member table's records in it: blocks that never overlap under random
+// allocation and release, reuse of released blocks of the same size, the accounting of spare
+// bytes, whole-chunk blocks, the huge-page vector allocator, and members too large for a record.
+#include "storage/block_arena.hpp"
+
+#include <cstring>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "dsl/parse.hpp"
+#include "engine/eval/evaluator.hpp"
+#include "engine/plan/planner.hpp"
+#include "storage/member_table.hpp"
+
+namespace merit::storage {
+namespace {
+
+constexpr std::size_t kUnit = BlockArena::kUnit;
+
+TEST(BlockArena, BlocksKeepTheirBytesThroughRandomAllocationAndRelease) {
+  BlockArena arena;
+  struct Live {
+    std::uint32_t units;
+    unsigned char fill;
+  };
+  std::map<char*, Live> live;  // by address, to check the neighbours
+  std::vector<char*> order;    // the same blocks, to pick one at random
+  std::mt19937 rng(7);
+  for (int step = 0; step < 200000; ++step) {
+    if (live.empty() || rng() % 3 != 0) {
+      auto units = static_cast<std::uint32_t>(1 + rng() % 80);
+      char* p = arena.allocate(units);
+      ASSERT_EQ(reinterpret_cast<std::uintptr_t>(p) % kUnit, 0u);
+      auto fill = static_cast<unsigned char>(rng());
+      std::memset(p, fill, units * kUnit);
+      auto [it, fresh] = live.emplace(p, Live{units, fill});
+      ASSERT_TRUE(fresh) << "a live block was handed out twice";
+      order.push_back(p);
+      // No overlap with the neighbours on either side.
+      if (it != live.begin()) {
+        auto before = std::prev(it);
+        ASSERT_LE(before->first + before->second.units * kUnit, p);
+      }
+      if (auto after = std::next(it); after != live.end()) {
+        ASSERT_LE(p + units * kUnit, after->first);
+      }
+    } else {
+      std::size_t pick = rng() % order.size();
+      auto it = live.find(order[pick]);
+      order[pick] = order.back();
+      order.pop_back();
+      std::string expected(it->second.units * kUnit, static_cast<char>(it->second.fill));
+      ASSERT_EQ(std::memcmp(it->first, expected.data(), expected.size()), 0)
+          << "a block changed while it was live";
+      arena.release(it->first, it->second.units);
+      live.erase(it);
+    }
+  }
+  std::size_t in_use = 0;
+  for (const auto& [p, l] : live) in_use += l.units * kUnit;
+  EXPECT_EQ(arena.reserved() - arena.unused(), in_use);
+  EXPECT_EQ(arena.reserved() % BlockArena::kChunkBytes, 0u);
+}
+
+TEST(BlockArena, ReusesAReleasedBlockOfTheSameSizeBeforeCarvingMore) {
+  BlockArena arena;
+  char* a = arena.allocate(3);
+  char* b = arena.allocate(3);
+  std::size_t unused = arena.unused();
+  arena.release(a, 3);
+  EXPECT_EQ(arena.unused(), unused + 3 * kUnit);
+  EXPECT_EQ(arena.allocate(5), b + 3 * kUnit) << "a different size is carved anew";
+  EXPECT_EQ(arena.allocate(3), a) << "the released block of the same size";
+  EXPECT_EQ(arena.unused(), unused - 5 * kUnit);
+  EXPECT_NE(arena.allocate(3), a);
+}
+
+TEST(BlockArena, StartsAChunkWhenTheRestIsTooSmallAndKeepsTheRestForLater) {
+  BlockArena arena;
+  char* first = arena.allocate(BlockArena::kMaxUnits - 2);
+  EXPECT_EQ(arena.reserved(), BlockArena::kChunkBytes);
+  char* second = arena.allocate(4);  // two units left in the first chunk: a second one
+  EXPECT_EQ(arena.reserved(), 2 * BlockArena::kChunkBytes);
+  EXPECT_TRUE(second < first || second >= first + BlockArena::kChunkBytes);
+  // The two units left over are a free block of that size.
+  EXPECT_EQ(arena.allocate(2), first + (BlockArena::kMaxUnits - 2) * kUnit);
+  char* whole = arena.allocate(BlockArena::kMaxUnits);
+  std::memset(whole, 1, BlockArena::kChunkBytes);
+  EXPECT_EQ(arena.reserved(), 3 * BlockArena::kChunkBytes);
+}
+
+TEST(HugePageAllocator, AVectorKeepsItsElementsAcrossTheTwoMebibyteLine) {
+  std::vector<std::uint64_t, HugePageAllocator<std::uint64_t>> v;
+  for (std::uint64_t i = 0; i < 1'000'000; ++i) v.push_back(i * 2654435761u);
+  EXPECT_GE(v.capacity() * sizeof(std::uint64_t), BlockArena::kChunkBytes);
+  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(v.data()) % BlockArena::kChunkBytes, 0u);
+  for (std::uint64_t i = 0; i < 1'000'000; i += 4999) ASSERT_EQ(v[i], i * 2654435761u);
+  v.shrink_to_fit();
+  v.resize(10);
+  v.shrink_to_fit();  // back below the line: an ordinary block
+  EXPECT_EQ(v[9], std::uint64_t{9} * 2654435761u);
+}
+
+std::shared_ptr<const engine::Plan> plan() {
+  auto parsed = dsl::parse_program(dsl::Source("t.merit", R"(
+program p { timezone "UTC" currency "CNY" }
+event purchase { amount: money }
+levels by growth { level L1 from 0 }
+rule r on purchase { points += event.amount }
+)"));
+  return *engine::build_plan(*parsed.program);
+}
+
+// A packed state must fit a record's 16-bit size: a larger one is kept unpacked, whatever
+// big_bytes says, and reads back whole.
+TEST(MemberTable, KeepsAStateTooLargeForARecordUnpacked) {
+  auto p = plan();
+  MemberTable table(*p, 0xffffffffu);
+  std::string long_id(70'000, 'x');
+  std::uint32_t huge = table.add(long_id);
+  std::uint32_t small = table.add("s");
+  EXPECT_EQ(table.big_members(), 1u);
+  EXPECT_EQ(table.get(huge).id, long_id);
+  table.get(small).lots.push_back({1, false, Instant{5}, engine::kNever, 0, 7, 7});
+  engine::MemberState& m = table.get(huge);
+  for (std::uint32_t k = 1; k <= 6000; ++k) {
+    m.lots.push_back({k, false, Instant{k * 1000}, engine::kNever, 0, k, k});
+  }
+  EXPECT_EQ(table.get(small).lots.at(0).amount, 7);  // the other member came back packed
+  EXPECT_EQ(table.get(huge).lots.size(), 6000u);
+  EXPECT_EQ(table.big_members(), 1u);
+
+  // A member that grows past the record size while packed is moved out of the arena.
+  std::uint32_t grower = table.add("g");
+  engine::MemberState big;
+  big.id = "g";
+  big.exists = true;
+  for (std::uint32_t k = 1; k <= 12000; ++k) {
+    big.lots.push_back({k, true, Instant{k * 1000}, engine::kNever, 0, k, k});
+  }
+  table.put(grower, big);
+  EXPECT_EQ(table.big_members(), 2u);
+  EXPECT_EQ(table.get(grower).lots.size(), 12000u);
+  EXPECT_EQ(table.get(grower).lots.back().amount, 12000);
+  EXPECT_TRUE(table.exists(grower));
+}
+
+}  // namespace
+}  // namespace merit::storage
