@@ -70,14 +70,27 @@ std::string who(const Operation& op) {
   return op.id.empty() ? std::string("operation") : fmt::format("operation \"{}\"", op.id);
 }
 
-Result<Value> decode_value(od::value v, FieldType type, const std::string& what,
+// What a value is, for messages: "operation "e1": field `amount` of `purchase`" or "... attribute
+// `city`". Formatted only when a message needs it, not for every value decoded.
+struct Subject {
+  const Operation& op;
+  std::string_view name;        // field or attribute
+  std::string_view event_type;  // empty: an attribute
+  std::string text() const {
+    return event_type.empty() ? fmt::format("{}: attribute `{}`", who(op), name)
+                              : fmt::format("{}: field `{}` of `{}`", who(op), name, event_type);
+  }
+};
+
+Result<Value> decode_value(od::value v, FieldType type, const Subject& subject,
                            const engine::Plan& plan) {
+  auto what = [&] { return subject.text(); };
   od::json_type jt;
-  if (v.type().get(jt)) return Error::invalid_argument(what + ": malformed JSON value");
+  if (v.type().get(jt)) return Error::invalid_argument(what() + ": malformed JSON value");
   if (jt == od::json_type::null) return Value::none();
   auto mistyped = [&](const char* expected) {
     return Error::failed_precondition(
-        fmt::format("{} is {}; got {}", what, expected, json_type_name(jt)));
+        fmt::format("{} is {}; got {}", what(), expected, json_type_name(jt)));
   };
   switch (type) {
     case FieldType::kInt:
@@ -88,7 +101,7 @@ Result<Value> decode_value(od::value v, FieldType type, const std::string& what,
         text = trim(v.raw_json_token());
       } else if (jt == od::json_type::string) {
         // numbers sent as strings ("268.00") are read exactly too
-        if (v.get_string().get(text)) return Error::invalid_argument(what + ": malformed string");
+        if (v.get_string().get(text)) return Error::invalid_argument(what() + ": malformed string");
       } else {
         return mistyped(type == FieldType::kInt ? "an int" : "a number");
       }
@@ -96,10 +109,10 @@ Result<Value> decode_value(od::value v, FieldType type, const std::string& what,
       if (!d) {
         return Error::failed_precondition(fmt::format(
             "{}: `{}` is not an exact number (at most 6 decimal places, no exponent, |x| < 9.2e12)",
-            what, text));
+            what(), text));
       }
       if (type == FieldType::kInt && !d->is_whole()) {
-        return Error::failed_precondition(fmt::format("{} is an int; got {}", what, text));
+        return Error::failed_precondition(fmt::format("{} is an int; got {}", what(), text));
       }
       return Value::number(*d);
     }
@@ -112,7 +125,7 @@ Result<Value> decode_value(od::value v, FieldType type, const std::string& what,
     case FieldType::kLevel: {
       std::string_view s;
       if (jt != od::json_type::string || v.get_string().get(s)) return mistyped("a string");
-      if (s.size() > 1024) return Error::failed_precondition(what + " is longer than 1 KiB");
+      if (s.size() > 1024) return Error::failed_precondition(what() + " is longer than 1 KiB");
       return Value::string(std::string(s));
     }
     case FieldType::kDate: {
@@ -122,14 +135,14 @@ Result<Value> decode_value(od::value v, FieldType type, const std::string& what,
       auto d = parse_date(s);
       if (!d)
         return Error::failed_precondition(
-            fmt::format("{}: \"{}\" is not a date like 2026-12-18", what, s));
+            fmt::format("{}: \"{}\" is not a date like 2026-12-18", what(), s));
       return Value::date(*d);
     }
     case FieldType::kTime: {
       std::string_view s;
       if (jt != od::json_type::string || v.get_string().get(s)) return mistyped("a time");
       auto t = parse_instant(s, plan.zone);
-      if (!t) return Error::failed_precondition(what + ": " + t.error().message());
+      if (!t) return Error::failed_precondition(what() + ": " + t.error().message());
       return Value::time(*t);
     }
     case FieldType::kDuration: {
@@ -137,7 +150,7 @@ Result<Value> decode_value(od::value v, FieldType type, const std::string& what,
       if (jt != od::json_type::number) return mistyped("a number of seconds");
       text = v.raw_json_token();
       auto d = Decimal::parse(trim(text));
-      if (!d) return Error::failed_precondition(what + ": not an exact number of seconds");
+      if (!d) return Error::failed_precondition(what() + ": not an exact number of seconds");
       Value out;
       out.kind = Value::Kind::kDuration;
       out.i = d->units() / (Decimal::kScale / 1000);
@@ -152,7 +165,7 @@ Result<Value> decode_value(od::value v, FieldType type, const std::string& what,
       for (auto item : arr) {
         std::string_view s;
         if (item.get_string().get(s))
-          return Error::failed_precondition(what + " holds only strings");
+          return Error::failed_precondition(what() + " holds only strings");
         out.set.emplace_back(s);
       }
       std::sort(out.set.begin(), out.set.end());
@@ -185,8 +198,7 @@ Result<void> decode_data(od::object obj, Operation& op, const engine::Plan& plan
                       names.empty() ? "none" : names));
     }
     const auto& f = ev.fields[static_cast<std::size_t>(slot)];
-    auto v = decode_value(field.value(), f.type,
-                          fmt::format("{}: field `{}` of `{}`", who(op), f.name, ev.name), plan);
+    auto v = decode_value(field.value(), f.type, Subject{op, f.name, ev.name}, plan);
     if (!v) return std::move(v).error();
     op.fields[static_cast<std::size_t>(slot)] = std::move(*v);
   }
@@ -204,8 +216,7 @@ Result<void> decode_attributes(od::object obj, Operation& op, const engine::Plan
           fmt::format("{}: `{}` is not a declared member attribute", who(op), key));
     }
     const auto& f = plan.attributes[static_cast<std::size_t>(slot)];
-    auto v = decode_value(field.value(), f.type, fmt::format("{}: attribute `{}`", who(op), f.name),
-                          plan);
+    auto v = decode_value(field.value(), f.type, Subject{op, f.name, {}}, plan);
     if (!v) return std::move(v).error();
     op.attributes.push_back({slot, std::move(*v)});
   }

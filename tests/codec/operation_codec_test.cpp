@@ -137,7 +137,11 @@ TEST(OperationDecoder, NamesEveryMalformedInput) {
   expect_error(R"({"id":"e1","type":"purchase","member":"a",)" + t + R"(,"data":{"vip":"yes"}})",
                ErrorCode::kFailedPrecondition, "is a boolean; got a string");
   expect_error(R"({"id":"e1","type":"purchase","member":"a",)" + t + R"(,"data":{"order_id":5}})",
-               ErrorCode::kFailedPrecondition, "is a string; got a number");
+               ErrorCode::kFailedPrecondition,
+               "operation \"e1\": field `order_id` of `purchase` is a string; got a number");
+  expect_error(R"({"id":"e2","op":"set","member":"a","attributes":{"birthday":"May"},)" + t + "}",
+               ErrorCode::kFailedPrecondition,
+               "operation \"e2\": attribute `birthday`: \"May\" is not a date like 2026-12-18");
   expect_error(
       R"({"id":"e1","type":"purchase","member":"a",)" + t + R"(,"data":{"day":"2026-13-01"}})",
       ErrorCode::kFailedPrecondition, "is not a date");
