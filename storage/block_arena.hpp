@@ -72,4 +72,8 @@ struct HugePageAllocator {
   }
 };
 
+// A vector whose storage, once 2 MiB or more, is huge pages: for tables read at random.
+template <class T>
+using HugeVector = std::vector<T, HugePageAllocator<T>>;
+
 }  // namespace merit::storage

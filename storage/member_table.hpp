@@ -87,7 +87,7 @@ class MemberTable {
   std::uint32_t big_bytes_;
   std::string fresh_;  // engine::new_member(plan, ""), packed
   BlockArena arena_;
-  std::vector<Record, HugePageAllocator<Record>> records_;
+  HugeVector<Record> records_;
   engine::MemberState current_;
   std::uint32_t current_index_ = kCold;
   std::vector<engine::MemberState> big_;

@@ -118,7 +118,7 @@ void MemoryStore::remember(std::string id, std::uint64_t digest) { remember(hash
 void MemoryStore::remember(const AppliedId& a) {
   if (find_applied(a) != nullptr) return;
   if ((applied_count_ + 1) * 10 > applied_.size() * 7) {
-    std::vector<AppliedId> old = std::move(applied_);
+    HugeVector<AppliedId> old = std::move(applied_);
     applied_.assign(old.empty() ? 1024 : old.size() * 2, AppliedId{});
     applied_count_ = 0;
     for (const auto& e : old) {
@@ -160,7 +160,7 @@ const MemoryStore::Slot& MemoryStore::find_slot(std::string_view id, std::uint64
 }
 
 void MemoryStore::grow_index() {
-  std::vector<Slot> old = std::move(index_);
+  HugeVector<Slot> old = std::move(index_);
   index_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
   std::size_t mask = index_.size() - 1;
   for (const Slot& e : old) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/eval/evaluator.hpp"
+#include "storage/block_arena.hpp"
 #include "storage/member_table.hpp"
 
 namespace merit::storage {
@@ -115,12 +116,12 @@ class MemoryStore {
   std::vector<std::uint32_t> sorted_indexes() const;  // existing members by id
 
   MemberTable table_;
-  std::vector<Slot> index_;
+  HugeVector<Slot> index_;
   std::string id_bytes_;
-  std::vector<std::uint64_t> id_ends_;
+  HugeVector<std::uint64_t> id_ends_;
   mutable engine::MemberState scratch_;  // for_each_member's unpacked member
   // Open addressing, linear probing, at most 70% full; h1 == h2 == 0 marks an empty slot.
-  std::vector<AppliedId> applied_;
+  HugeVector<AppliedId> applied_;
   std::size_t applied_count_ = 0;
   const AppliedId* find_applied(const AppliedId& a) const;
   engine::SharedState shared_;
