@@ -26,6 +26,7 @@ void BlockArena::Free::operator()(char* p) const { std::free(p); }
 char* BlockArena::allocate(std::uint32_t units) {
   if (units < free_.size() && free_[units] != nullptr) {
     char* block = free_[units];
+    MERIT_UNPOISON(block, std::size_t{units} * kUnit);
     std::memcpy(&free_[units], block, sizeof(char*));
     free_bytes_ -= units * kUnit;
     return block;
@@ -37,15 +38,19 @@ char* BlockArena::allocate(std::uint32_t units) {
     chunks_.emplace_back(static_cast<char*>(allocate_huge(kChunkBytes)));
     next_ = chunks_.back().get();
     end_ = next_ + kChunkBytes;
+    MERIT_POISON(next_, kChunkBytes);
   }
   char* block = next_;
   next_ += bytes;
+  MERIT_UNPOISON(block, bytes);
   return block;
 }
 
 void BlockArena::release(char* block, std::uint32_t units) {
   if (units >= free_.size()) free_.resize(units + 1, nullptr);
+  MERIT_UNPOISON(block, sizeof(char*));
   std::memcpy(block, &free_[units], sizeof(char*));
+  MERIT_POISON(block, std::size_t{units} * kUnit);
   free_[units] = block;
   free_bytes_ += units * kUnit;
 }

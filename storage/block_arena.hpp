@@ -17,6 +17,17 @@
 #include <memory>
 #include <vector>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+// Under AddressSanitizer the arena marks what is not a live block's bytes (free blocks, the
+// uncarved rest of a chunk, a record's room past its size) as poisoned, as malloc would be.
+#define MERIT_POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define MERIT_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define MERIT_POISON(p, n) ((void)(p), (void)(n))
+#define MERIT_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 namespace merit::storage {
 
 // `bytes` rounded up to whole 2 MiB pages, aligned to 2 MiB, advised to be huge pages. Freed with

@@ -36,7 +36,9 @@ void MemberTable::store(Record& r) {
     r.data = arena_.allocate(static_cast<std::uint32_t>(units));
     r.units = static_cast<std::uint16_t>(units);
   }
+  MERIT_UNPOISON(r.data, size);
   std::memcpy(r.data, buf_.data(), size);
+  MERIT_POISON(r.data + size, std::size_t{r.units} * BlockArena::kUnit - size);
   r.size = static_cast<std::uint16_t>(size);
 }
 
