@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -39,6 +40,21 @@ class BlockArena {
   static constexpr std::size_t kUnit = 16;
   static constexpr std::size_t kChunkBytes = std::size_t{2} << 20;
   static constexpr std::uint32_t kMaxUnits = kChunkBytes / kUnit;
+
+  BlockArena() = default;
+  // Moving hands every chunk (and so every block) over; the arena moved from is empty.
+  BlockArena(BlockArena&& other) noexcept { *this = std::move(other); }
+  BlockArena& operator=(BlockArena&& other) noexcept {
+    if (this == &other) return *this;
+    chunks_ = std::move(other.chunks_);
+    free_ = std::move(other.free_);
+    next_ = std::exchange(other.next_, nullptr);
+    end_ = std::exchange(other.end_, nullptr);
+    free_bytes_ = std::exchange(other.free_bytes_, 0);
+    other.chunks_.clear();
+    other.free_.clear();
+    return *this;
+  }
 
   // A block of `units` × kUnit bytes (1 <= units <= kMaxUnits), uninitialised, 16-byte aligned.
   char* allocate(std::uint32_t units);

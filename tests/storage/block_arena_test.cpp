@@ -93,6 +93,22 @@ TEST(BlockArena, StartsAChunkWhenTheRestIsTooSmallAndKeepsTheRestForLater) {
   EXPECT_EQ(arena.reserved(), 3 * BlockArena::kChunkBytes);
 }
 
+TEST(BlockArena, MovingHandsTheBlocksOverAndLeavesTheOtherEmpty) {
+  BlockArena a;
+  char* p = a.allocate(4);
+  std::memset(p, 7, 4 * kUnit);
+  a.release(a.allocate(2), 2);
+  BlockArena b(std::move(a));
+  EXPECT_EQ(b.reserved(), BlockArena::kChunkBytes);
+  EXPECT_EQ(a.reserved(), 0u);  // NOLINT(bugprone-use-after-move): moved-from is specified empty
+  EXPECT_EQ(a.unused(), 0u);
+  EXPECT_EQ(p[4 * kUnit - 1], 7);
+  EXPECT_EQ(b.allocate(2), p + 4 * kUnit) << "the free list came along";
+  char* fresh = a.allocate(1);  // the emptied arena starts a chunk of its own
+  EXPECT_TRUE(fresh < p || fresh >= p + BlockArena::kChunkBytes);
+  EXPECT_EQ(a.reserved(), BlockArena::kChunkBytes);
+}
+
 // Under AddressSanitizer (build with -DMERIT_SANITIZE=ON) the arena's free and uncarved bytes are
 // poisoned as malloc's would be, so a read past a block is reported, not silently served.
 TEST(BlockArenaDeathTest, AReleasedBlockAndTheUncarvedRestArePoisonedUnderAsan) {
