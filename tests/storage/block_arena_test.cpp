@@ -11,10 +11,10 @@
 
 #include <gtest/gtest.h>
 
-#include "dsl/parse.hpp"
 #include "engine/eval/evaluator.hpp"
-#include "engine/plan/planner.hpp"
 #include "storage/member_table.hpp"
+
+#include "tests/testing/test_util.hpp"
 
 namespace merit::storage {
 namespace {
@@ -137,15 +137,7 @@ TEST(HugePageAllocator, AVectorKeepsItsElementsAcrossTheTwoMebibyteLine) {
   EXPECT_EQ(v[9], std::uint64_t{9} * 2654435761u);
 }
 
-std::shared_ptr<const engine::Plan> plan() {
-  auto parsed = dsl::parse_program(dsl::Source("t.merit", R"(
-program p { timezone "UTC" currency "CNY" }
-event purchase { amount: money }
-levels by growth { level L1 from 0 }
-rule r on purchase { points += event.amount }
-)"));
-  return *engine::build_plan(*parsed.program);
-}
+std::shared_ptr<const engine::Plan> plan() { return testing::purchase_plan(); }
 
 // A packed state must fit a record's 16-bit size: a larger one is kept unpacked, whatever
 // big_bytes says, and reads back whole.

@@ -4,21 +4,12 @@
 
 #include <gtest/gtest.h>
 
-#include "dsl/parse.hpp"
-#include "engine/plan/planner.hpp"
+#include "tests/testing/test_util.hpp"
 
 namespace merit::storage {
 namespace {
 
-std::shared_ptr<const engine::Plan> plan() {
-  auto parsed = dsl::parse_program(dsl::Source("t.merit", R"(
-program p { timezone "UTC" currency "CNY" }
-event purchase { amount: money }
-levels by growth { level L1 from 0 }
-rule r on purchase { points += event.amount }
-)"));
-  return *engine::build_plan(*parsed.program);
-}
+std::shared_ptr<const engine::Plan> plan() { return testing::purchase_plan(); }
 
 TEST(MemoryStore, RemembersIdsWithTheDigestOfTheirBody) {
   auto p = plan();

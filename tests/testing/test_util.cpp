@@ -1,10 +1,14 @@
 // Helpers shared by the test suites.
 #include "tests/testing/test_util.hpp"
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
 #include <gtest/gtest.h>
+
+#include "dsl/parse.hpp"
+#include "engine/plan/planner.hpp"
 
 namespace merit::testing {
 
@@ -20,6 +24,29 @@ std::string read_file(const std::string& path) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+std::shared_ptr<const engine::Plan> plan_of(const std::string& text) {
+  auto parsed = dsl::parse_program(dsl::Source("t.merit", text));
+  if (!parsed.program) {
+    ADD_FAILURE() << "the test program does not parse";
+    std::abort();
+  }
+  auto plan = engine::build_plan(*parsed.program);
+  if (!plan) {
+    ADD_FAILURE() << "the test program does not plan: " << plan.error().message();
+    std::abort();
+  }
+  return *plan;
+}
+
+std::shared_ptr<const engine::Plan> purchase_plan() {
+  return plan_of(R"(
+program p { timezone "UTC" currency "CNY" }
+event purchase { amount: money }
+levels by growth { level L1 from 0 }
+rule r on purchase { points += event.amount }
+)");
 }
 
 }  // namespace merit::testing
