@@ -277,6 +277,12 @@ struct Plan {
 
   bool has_pending = false;  // some award can be pending (`pending` anywhere)
   bool may_fail = false;     // some expression divides: keep a backup before applying
+  // Some expression that an event evaluates after its first award (a task's condition, sum or
+  // statements, a package's condition, a campaign bonus, a rule on a pseudo-event) can fail at run
+  // time (arithmetic, a function, a very long expression): events are backed up whole before they
+  // start. Without it, an event can be refused only before its awards, and logs just what step 3
+  // changed, to undo it (engine::apply).
+  bool may_fail_late = false;
 
   int event_index(std::string_view name) const;
   int reward_index(std::string_view name) const;

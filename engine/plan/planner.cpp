@@ -797,6 +797,52 @@ Result<void> Planner::run() {
   return ok();
 }
 
+// Whether evaluating `e` can fail at run time (internal::eval's errors): arithmetic can leave the
+// range of numbers or divide by zero, a function can get values it cannot use, and a very long
+// expression can overflow the evaluator's stack of 64. Loads, comparisons and logic cannot fail.
+bool can_fail(const CompiledExpr& e) {
+  if (e.ops.size() >= 60) return true;
+  for (const Op& op : e.ops) {
+    switch (op.code) {
+      case OpCode::kCall:
+      case OpCode::kNeg:
+      case OpCode::kAdd:
+      case OpCode::kSub:
+      case OpCode::kMul:
+      case OpCode::kDiv:
+        return true;
+      default:
+        break;
+    }
+  }
+  return false;
+}
+
+bool can_fail(const std::vector<PlanStmt>& body) {
+  for (const auto& s : body) {
+    if (can_fail(s.value) || can_fail(s.then_body) || can_fail(s.else_body)) return true;
+  }
+  return false;
+}
+
+// Plan::may_fail_late: what an event evaluates after its first award (Run::event, steps 6-8).
+bool may_fail_late(const Plan& plan) {
+  for (const auto& t : plan.tasks) {
+    if (can_fail(t.when) || can_fail(t.sum) || can_fail(t.body)) return true;
+  }
+  for (const auto& p : plan.packages) {
+    if (can_fail(p.for_)) return true;
+  }
+  for (const auto& c : plan.campaigns) {
+    if (can_fail(c.bonus)) return true;
+  }
+  for (const auto& r : plan.rules) {
+    if (r.event < 0 || !plan.events[static_cast<std::size_t>(r.event)].pseudo) continue;
+    if (can_fail(r.when) || can_fail(r.body)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Result<std::shared_ptr<const Plan>> build_plan(const ast::Program& program, std::string version) {
@@ -805,6 +851,7 @@ Result<std::shared_ptr<const Plan>> build_plan(const ast::Program& program, std:
   if (plan->version.empty()) plan->version = program.program.id.name;
   Planner planner(program, *plan);
   MERIT_RETURN_IF_ERROR(planner.run());
+  plan->may_fail_late = may_fail_late(*plan);
   return std::shared_ptr<const Plan>(std::move(plan));
 }
 
