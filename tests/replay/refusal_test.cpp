@@ -62,6 +62,14 @@ std::vector<std::string> apply_checking(const engine::Plan& plan, const std::str
   return refused;
 }
 
+// A program's first lines: purchases, lots that last a day, one level.
+const std::string kOneDayLots = R"(
+program p { timezone "UTC" currency "CNY" }
+event purchase { amount: money }
+points { expire after 1 days }
+levels by growth { level L1 from 0 }
+)";
+
 std::string event(const std::string& id, const std::string& type, const std::string& time,
                   const std::string& data) {
   return R"({"id":")" + id + R"(","type":")" + type + R"(","member":"a","time":")" + time +
@@ -69,11 +77,7 @@ std::string event(const std::string& id, const std::string& type, const std::str
 }
 
 TEST(Refusal, AnOutOfRangeAwardAfterAnExpiryLeavesTheLotAndItsExpiryForTheNextEvent) {
-  auto plan = testing::plan_of(R"(
-program p { timezone "UTC" currency "CNY" }
-event purchase { amount: money }
-points { expire after 1 days }
-levels by growth { level L1 from 0 }
+  auto plan = testing::plan_of(kOneDayLots + R"(
 rule r on purchase { points += event.amount * 2 }
 )");
   EXPECT_FALSE(plan->may_fail) << "no division";
@@ -167,11 +171,7 @@ rule r on purchase { points += event.amount * 2 growth += event.amount }
 }
 
 TEST(Refusal, AMultipliedAwardOutOfRangeIsRefusedBeforeAnyAward) {
-  auto plan = testing::plan_of(R"(
-program p { timezone "UTC" currency "CNY" }
-event purchase { amount: money }
-points { expire after 1 days }
-levels by growth { level L1 from 0 }
+  auto plan = testing::plan_of(kOneDayLots + R"(
 rule r on purchase { points += event.amount growth += event.amount }
 campaign doubled on purchase during 2026-01-01 .. 2026-12-31 { points *= 2 }
 )");
@@ -184,11 +184,7 @@ campaign doubled on purchase during 2026-01-01 .. 2026-12-31 { points *= 2 }
 }
 
 TEST(Refusal, ATaskThatCanFailAfterTheAwardsMakesEventsCopiedWhole) {
-  auto plan = testing::plan_of(R"(
-program p { timezone "UTC" currency "CNY" }
-event purchase { amount: money }
-points { expire after 1 days }
-levels by growth { level L1 from 0 }
+  auto plan = testing::plan_of(kOneDayLots + R"(
 rule r on purchase { points += event.amount growth += event.amount }
 task big on purchase sum event.amount * 2 reaches 1000 repeat { points += 5 }
 campaign bonus on purchase during 2026-01-01 .. 2026-12-31 { points += 1 }
