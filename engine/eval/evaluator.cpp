@@ -1191,7 +1191,7 @@ void Run::event(const Operation& op) {
   // The awards start here. Unless the plan says a later step can fail (Plan::may_fail_late, and
   // then the member was copied whole before the event), nothing can refuse the event from here
   // on: the one failure left, a multiplied award out of range, is checked first, before any
-  // award is made. Step 3's changes need no keeping aside any more.
+  // award is made. Step 3's changes need no log any more.
   for (const auto& in : intents) {
     const StmtOp o = in.stmt->op;
     if ((o != StmtOp::kPointsAdd && o != StmtOp::kGrowthAdd) ||
