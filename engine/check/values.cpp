@@ -110,12 +110,38 @@ void check_goal(Checker& c, const ast::TaskDecl& t) {
   if (g.within) check_duration(c, *g.within, "a goal's window", false);
 }
 
+// The largest count of `unit` that is at most 1000 years.
+std::int64_t max_count(ast::Unit unit) {
+  switch (unit) {
+    case ast::Unit::kHour:
+      return 1000 * 366 * 24;
+    case ast::Unit::kDay:
+      return 1000 * 366;
+    case ast::Unit::kWeek:
+      return 1000 * 366 / 7;
+    case ast::Unit::kMonth:
+      return 1000 * 12;
+    default:
+      return 1000;
+  }
+}
+
 }  // namespace
 
 void check_duration(Checker& c, const ast::Duration& d, std::string_view what, bool calendar_only) {
   if (d.count <= 0) {
     c.error(d.loc, "value",
             fmt::format("{} must be at least 1 {}, not {}", what, unit_name(d.unit), d.count));
+  }
+  // At most 1000 years, so that every instant plus any duration a program can write stays far
+  // inside 64-bit milliseconds (events are dated 0000-9999).
+  std::int64_t limit = max_count(d.unit);
+  if (d.count > limit) {
+    std::string in_unit =
+        d.unit == ast::Unit::kYear ? "" : fmt::format(" ({} {}s)", limit, unit_name(d.unit));
+    c.error(d.loc, "value",
+            fmt::format("{} must be at most 1000 years{}, not {} {}s", what, in_unit, d.count,
+                        unit_name(d.unit)));
   }
   if (calendar_only && d.unit == ast::Unit::kHour) {
     c.error(d.loc, "value",

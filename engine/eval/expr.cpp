@@ -282,10 +282,12 @@ Val eval(const CompiledExpr& e, Ctx& ctx) {
       }
       case OpCode::kNeg: {
         Val& t = st[sp - 1];
-        if (t.kind == Kind::kNumber || t.kind == Kind::kDuration)
-          t.i = -t.i;
-        else
+        if (t.kind == Kind::kNumber || t.kind == Kind::kDuration) {
+          if (__builtin_sub_overflow(std::int64_t{0}, t.i, &t.i))
+            return fail("number out of range");
+        } else {
           t = none();
+        }
         break;
       }
       case OpCode::kAdd:
@@ -321,22 +323,19 @@ Val eval(const CompiledExpr& e, Ctx& ctx) {
           break;
         }
         // time - time = duration; time +/- duration = time; duration +/- duration.
+        // Checked: durations are at most 1000 years and events are dated 0000-9999, but a sum
+        // of many durations must still not wrap.
+        bool time_math = op.code == OpCode::kAdd || op.code == OpCode::kSub;
         if (a.kind == Kind::kTime && b.kind == Kind::kTime && op.code == OpCode::kSub) {
           a.kind = Kind::kDuration;
-          a.i = a.i - b.i;
-          break;
+        } else if (!(time_math && b.kind == Kind::kDuration &&
+                     (a.kind == Kind::kTime || a.kind == Kind::kDuration))) {
+          return fail("arithmetic on values that are not numbers");
         }
-        if (a.kind == Kind::kTime && b.kind == Kind::kDuration &&
-            (op.code == OpCode::kAdd || op.code == OpCode::kSub)) {
-          a.i = op.code == OpCode::kAdd ? a.i + b.i : a.i - b.i;
-          break;
-        }
-        if (a.kind == Kind::kDuration && b.kind == Kind::kDuration &&
-            (op.code == OpCode::kAdd || op.code == OpCode::kSub)) {
-          a.i = op.code == OpCode::kAdd ? a.i + b.i : a.i - b.i;
-          break;
-        }
-        return fail("arithmetic on values that are not numbers");
+        bool wrapped = op.code == OpCode::kAdd ? __builtin_add_overflow(a.i, b.i, &a.i)
+                                               : __builtin_sub_overflow(a.i, b.i, &a.i);
+        if (wrapped) return fail("time out of range");
+        break;
       }
       case OpCode::kEq:
       case OpCode::kNe:

@@ -201,6 +201,41 @@ TEST(CheckLadder, ReservedLevelNamesAndRepeatedAttributes) {
                     "the event's time")}));
 }
 
+TEST(CheckValues, DurationsAreAtMostAThousandYears) {
+  // The largest count of each unit is accepted; one more is refused, with the limit in the unit
+  // that was written, so that an instant plus any duration stays far inside 64 bits.
+  std::string ok = kHead +
+                   "privilege p quota 1 per month\n"
+                   "points { expire after 1000 years }\n"
+                   "package k available 12000 months after join\n"
+                   "task t in k on e count 2 within 366000 days { points += 1 }\n"
+                   "rule s on e when event.n > 0 { grant p 1 valid 8784000 hours }\n"
+                   "rule x on e { points += 1 expire after 52285 weeks }\n";
+  EXPECT_EQ(check_text(ok), Lines{});
+  std::string p = kHead +
+                  "privilege p quota 1 per month\n"
+                  "points { expire after 1001 years }\n"
+                  "package k available 12001 months after join\n"
+                  "task t in k on e count 2 within 366001 days { points += 1 }\n"
+                  "rule s on e when event.n > 0 { grant p 1 valid 8784001 hours }\n"
+                  "rule x on e { points += 1 expire after 52286 weeks }\n";
+  EXPECT_EQ(
+      check_text(p),
+      (Lines{
+          err(p, "1001 years", "value: `expire after` must be at most 1000 years, not 1001 years"),
+          err(p, "12001 months",
+              "value: `available ... after join` must be at most 1000 years (12000 months), "
+              "not 12001 months"),
+          err(p, "366001 days",
+              "value: a goal's window must be at most 1000 years (366000 days), not 366001 "
+              "days"),
+          err(p, "8784001 hours",
+              "value: `valid` must be at most 1000 years (8784000 hours), not 8784001 hours"),
+          err(p, "52286 weeks",
+              "value: `expire after` must be at most 1000 years (52285 weeks), not 52286 "
+              "weeks")}));
+}
+
 TEST(CheckValues, PeriodsStockAndClausesInATree) {
   std::string p = kHead +
                   "privilege p quota 4 per month\n"
