@@ -203,7 +203,13 @@ void Replayer::run(std::istream& in, bool csv, const OperationHook& hook) {
 
 void Replayer::finish(Instant as_of) {
   store_.update_each_member([&](engine::MemberState& m) {
-    if (m.exists) engine::advance(*plan_, m, as_of, result_);
+    if (!m.exists) return;
+    engine::advance(*plan_, m, as_of, result_);
+    if (!result_.rejection) return;
+    ++summary_.refused_at_end;
+    problem(fmt::format("as of {}: member \"{}\": the rules of what time raised refused: {} ({})",
+                        format_instant(as_of), m.id, result_.rejection->message,
+                        result_.rejection->code));
   });
 }
 

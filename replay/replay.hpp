@@ -37,6 +37,9 @@ struct ReplaySummary {
   std::int64_t mismatched_duplicates = 0;  // an id seen before with a different body
   std::int64_t refused = 0;    // the program refused it (unknown event type, insufficient points..)
   std::int64_t malformed = 0;  // not a readable operation (bad JSON, missing id, bad time)
+  // Members whose pseudo-events raised by time alone (finish: a review's level_down up to the
+  // as-of time) had a rule fail: those rules were refused, what time did stands.
+  std::int64_t refused_at_end = 0;
   std::vector<std::string>
       problems;                   // the first 20 refusals and malformed lines, each naming its line
   std::optional<Instant> latest;  // the latest `time` of any readable line

@@ -36,8 +36,10 @@ int cmd_replay(int argc, char** argv) {
                  "start from this snapshot (written by --save-state) instead of empty");
   app.add_option("--save-state", save_state_path,
                  "after the last operation, write a snapshot of every member's whole state here");
-  app.add_flag("--strict", strict,
-               "exit 1 if any operation was refused, malformed or a mismatched duplicate");
+  app.add_flag(
+      "--strict", strict,
+      "exit 1 if any operation was refused, malformed or a mismatched duplicate, or a rule "
+      "was refused when advancing to the as-of time");
   app.add_flag("--csv", csv, "read EVENTS as CSV (default: by the .csv extension)");
   try {
     app.parse(argc, argv);
@@ -129,7 +131,14 @@ int cmd_replay(int argc, char** argv) {
       static_cast<long long>(s.duplicates), static_cast<long long>(s.mismatched_duplicates),
       static_cast<long long>(s.refused), static_cast<long long>(s.malformed),
       replayer.store().existing_members());
-  int code = strict && (s.refused > 0 || s.malformed > 0 || s.mismatched_duplicates > 0) ? 1 : 0;
+  if (s.refused_at_end > 0) {
+    std::fprintf(stderr, "%lld members had a rule refused when advanced to the as-of time\n",
+                 static_cast<long long>(s.refused_at_end));
+  }
+  int code = strict && (s.refused > 0 || s.malformed > 0 || s.mismatched_duplicates > 0 ||
+                        s.refused_at_end > 0)
+                 ? 1
+                 : 0;
   // Everything is written; skip tearing down a million member states one by one.
   out->flush();
   if (out_file.is_open()) out_file.close();

@@ -170,11 +170,8 @@ class Run {
   void redeem(const Operation& op);
   void use(const Operation& op);
   void set(const Operation& op);
-  void advance_to(Instant t);
-  void tick(Instant t) {
-    advance_to(t);
-    pseudo_events();
-  }
+  void advance_to(Instant t);  // step 3
+  void pseudo_events();        // step 8
 
   bool failed() const { return !error_.empty(); }
   const std::string& error() const { return error_; }
@@ -299,7 +296,6 @@ class Run {
   bool package_open(int package, Instant t, Ctx& ctx) const;
   void advance_tasks(const Operation& ev, int level, AwardRecord* record);
   bool campaign_active(const PlanCampaign& c, Instant t, Ctx& ctx) const;
-  void pseudo_events();
   void record_aggregates(const Operation& ev);
   void raise(int pseudo, Instant t, std::vector<Value> fields);
 
@@ -1601,12 +1597,22 @@ void advance(const Plan& plan, MemberState& member, Instant t, ApplyResult& out)
   SharedState unused;
   unused.campaign_awarded.assign(plan.campaigns.size(), 0);
   unused.reward_redeemed.assign(plan.rewards.size(), 0);
-  Run run(plan, member, unused, out, scratch());
-  run.tick(t);
-  member.next_expiry = member.lots.empty()
-                           ? kNever
-                           : member.lots.front().expires;  // reviews raise level_down; rules on it
-                                                           // run as they would before an event
+  Scratch& sc = scratch();
+  Run run(plan, member, unused, out, sc);
+  run.advance_to(t);
+  // What time did stands: it is not an operation, nothing can refuse it. The pseudo-events it
+  // raised (a review's level_down) run their rules as they would before an event; if one fails,
+  // they are refused as an event would be: the member as step 3 left it, out.rejection says why.
+  const std::size_t kept = out.effects.size();
+  const bool raised = !sc.pseudo.empty();
+  if (raised) sc.member_backup = member;
+  run.pseudo_events();
+  if (run.failed()) {
+    if (raised) std::swap(member, sc.member_backup);
+    out.effects.resize(kept);
+    out.rejection = Rejection{"evaluation_error", run.error()};
+  }
+  member.next_expiry = member.lots.empty() ? kNever : member.lots.front().expires;
 }
 
 }  // namespace merit::engine

@@ -29,7 +29,9 @@ void apply(const Plan& plan, MemberState& member, SharedState& shared, const Ope
            ApplyResult& out);
 
 // Carries out what time alone does up to `t` (expiry of lots, level reviews due, pending points
-// released), as step 3 of §5 would before an event at `t`. Used for `--as-of`.
+// released), as step 3 of §5 would before an event at `t`, and runs the rules of the pseudo-events
+// it raised (level_down). Used for `--as-of`. Time passing is not refused; if a pseudo-event's rule
+// fails, out.rejection says why and the member is as step 3 left it, without that rule's effects.
 void advance(const Plan& plan, MemberState& member, Instant t, ApplyResult& out);
 
 // What an app or `merit replay` shows of a member at `as_of` (call advance() first): balances,

@@ -223,6 +223,54 @@ levels by growth { level L1 from 0 level L2 from 100 }
 
 // Every example program: histories where about one purchase in five carries an amount of
 // trillions, so that awards overflow wherever a rule multiplies.
+// Advancing to the as-of time (engine::advance, Replayer::finish) is not an operation: a review
+// it carries out stands. The rules on the level_down that review raised are refused together if
+// one fails (the first rule's points too), and that is said; with a value in range, both pay.
+TEST(Refusal, ARuleThatFailsOnAPseudoEventRaisedByTimeAloneIsRefusedAndSaid) {
+  auto plan = testing::plan_of(R"(
+program p { timezone "UTC" currency "CNY" }
+member { bonus: decimal }
+event purchase { amount: money }
+growth { window 30 days }
+levels by growth review every 1 months downgrade one {
+  level L1 from 0
+  level L2 from 100
+}
+rule r on purchase { points += event.amount * 2 growth += event.amount }
+rule first on level_down { points += 7 }
+rule sorry on level_down { points += member.bonus * 1000 }
+)");
+  auto final_state = [&](const std::string& bonus, ReplaySummary& summary) {
+    std::string lines = event("e1", "purchase", "2026-01-01T10:00:00Z", R"({"amount":200})") +
+                        R"({"id":"s1","op":"set","member":"a","attributes":{"bonus":)" + bonus +
+                        R"(},"time":"2026-01-02T10:00:00Z"})" + "\n";
+    Replayer r(plan);
+    std::istringstream in(lines);
+    r.run(in, false);
+    Instant as_of{1'772'323'200'000};  // 2026-03-01: the February review moved the member down
+    r.finish(as_of);
+    summary = r.summary();
+    return r.member_state_json("a", as_of);
+  };
+  ReplaySummary paid, refused;
+  std::string in_range = final_state("5", paid);
+  EXPECT_EQ(paid.refused_at_end, 0);
+  EXPECT_NE(in_range.find(R"("level":"L1")"), std::string::npos) << in_range;
+  EXPECT_NE(in_range.find(R"("points":{"available":5407,)"), std::string::npos) << in_range;
+
+  std::string out_of_range = final_state("9000000000000", refused);
+  EXPECT_EQ(refused.applied, 2);
+  EXPECT_EQ(refused.refused, 0) << "no operation was refused";
+  EXPECT_EQ(refused.refused_at_end, 1);
+  ASSERT_EQ(refused.problems.size(), 1u);
+  EXPECT_EQ(refused.problems[0],
+            "as of 2026-03-01T00:00:00Z: member \"a\": the rules of what time raised refused: "
+            "rule sorry: number out of range (evaluation_error)");
+  EXPECT_NE(out_of_range.find(R"("level":"L1")"), std::string::npos)
+      << "the review stands: " << out_of_range;
+  EXPECT_NE(out_of_range.find(R"("points":{"available":400,)"), std::string::npos) << out_of_range;
+}
+
 TEST(Refusal, EveryExampleProgramLeavesARefusedMemberAsItWas) {
   std::vector<std::string> programs;
   for (const auto& d : fs::directory_iterator(testing::source_dir() + "/rulesets")) {

@@ -1,6 +1,6 @@
 // `merit graph` and `merit gen` as a user runs them: the binary built beside this test, the example
 // program of LANGUAGE.md §4 drawn as SVG (when Graphviz is installed), the clear error without
-// Graphviz, and gen's reproducible output and argument errors.
+// Graphviz, gen's reproducible output and argument errors, and replay's --strict.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -215,6 +215,62 @@ TEST(GenCli, BadArguments) {
   EXPECT_EQ(date.err, "merit gen: --start: \"2026-02-30\" is not a date like 2026-01-01\n");
   Outcome missing = run(merit + " gen --events 10");
   EXPECT_EQ(missing.status, 2);
+}
+
+// A rule refused when the members are advanced to the as-of time (a level_down raised by the
+// review time carried out) is said on stderr, and makes --strict fail; the operations were fine.
+TEST(ReplayCli, StrictFailsWhenARuleIsRefusedAtTheAsOfTime) {
+  std::string merit = merit_binary();
+  if (merit.empty()) GTEST_SKIP() << "the merit binary is not built";
+  fs::path dir = fs::temp_directory_path() / ("merit-replay-cli-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "p.merit") << R"(
+program p { timezone "UTC" currency "CNY" }
+member { bonus: decimal }
+event purchase { amount: money }
+growth { window 30 days }
+levels by growth review every 1 months downgrade one {
+  level L1 from 0
+  level L2 from 100
+}
+rule r on purchase { points += event.amount * 2 growth += event.amount }
+rule sorry on level_down { points += member.bonus * 1000 }
+)";
+  auto history = [&](const std::string& bonus) {
+    std::ofstream(dir / "e.jsonl")
+        << R"({"id":"e1","type":"purchase","member":"a","time":"2026-01-01T10:00:00Z",)"
+        << R"("data":{"amount":200}})"
+        << "\n"
+        << R"({"id":"s1","op":"set","member":"a","attributes":{"bonus":)" << bonus
+        << R"(},"time":"2026-01-02T10:00:00Z"})"
+        << "\n";
+  };
+  std::string cmd = merit + " replay --rules " + (dir / "p.merit").string() + " --events " +
+                    (dir / "e.jsonl").string() + " --as-of 2026-03-01T00:00:00Z";
+  history("9000000000000");
+  Outcome lenient = run(cmd);
+  Outcome strict = run(cmd + " --strict");
+  history("5");
+  Outcome fine = run(cmd + " --strict");
+  fs::remove_all(dir);
+
+  EXPECT_EQ(lenient.status, 0) << lenient.err;
+  EXPECT_EQ(strict.status, 1) << strict.err;
+  EXPECT_EQ(strict.out, lenient.out);
+  EXPECT_NE(strict.out.find(R"("points":{"available":400,)"), std::string::npos) << strict.out;
+  EXPECT_NE(strict.err.find("as of 2026-03-01T00:00:00Z: member \"a\": the rules of what time "
+                            "raised refused: rule sorry: number out of range (evaluation_error)"),
+            std::string::npos)
+      << strict.err;
+  EXPECT_NE(strict.err.find("2 applied, 0 duplicates (0 with a different body), 0 refused"),
+            std::string::npos)
+      << strict.err;
+  EXPECT_NE(strict.err.find("1 members had a rule refused when advanced to the as-of time"),
+            std::string::npos)
+      << strict.err;
+  EXPECT_EQ(fine.status, 0) << fine.err;
+  EXPECT_NE(fine.out.find(R"("points":{"available":5400,)"), std::string::npos) << fine.out;
+  EXPECT_EQ(fine.err.find("as-of time"), std::string::npos) << fine.err;
 }
 
 }  // namespace
