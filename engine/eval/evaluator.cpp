@@ -554,7 +554,10 @@ void Run::reverse(int event_type, const std::string& key_text, Instant t, Cause 
     if (rec.reversed || rec.event_type != event_type || rec.key != key) return false;
     rec.reversed = true;
     std::int64_t spent = 0;
-    for (const auto& [lot_id, share] : rec.lots) {
+    for (const auto& entry : rec.lots) {
+      // Named, not a structured binding: the lambdas below capture it (clang 14 cannot).
+      const std::uint32_t lot_id = entry.first;
+      const std::int64_t share = entry.second;
       if (lot_id == 0) {  // it paid a debt: as good as spent, deducted from what is left
         spent += share;
         continue;
@@ -1587,6 +1590,9 @@ void apply(const Plan& plan, MemberState& member, SharedState& shared, const Ope
     }
     // Step 3 may have computed the cached review due time before the backup was taken.
     if (!backup_first) member.review_due = review_due;
+    // The lots are as they were, and so is the cached next expiry (nothing else writes it): a
+    // refused operation leaves the member byte for byte as it was, caches included.
+    return;
   }
   member.next_expiry = member.lots.empty() ? kNever : member.lots.front().expires;
 }

@@ -223,6 +223,29 @@ levels by growth { level L1 from 0 level L2 from 100 }
 
 // Every example program: histories where about one purchase in five carries an amount of
 // trillions, so that awards overflow wherever a rule multiplies.
+// A redeem or use for a member no event created yet is refused, and the member's fresh state
+// stays byte for byte as it was: its cached next expiry ("not known yet") included.
+TEST(Refusal, ARedeemOrUseForAMemberWhoDoesNotExistLeavesTheFreshStateAsItWas) {
+  auto plan = testing::plan_of(kOneDayLots + R"(
+reward coffee cost 10 points
+privilege ship quota 1 per month
+rule r on purchase { points += event.amount }
+)");
+  std::string lines =
+      R"({"id":"r1","op":"redeem","member":"a","reward":"coffee","time":"2026-01-01T10:00:00Z"})"
+      "\n"
+      R"({"id":"u1","op":"use","member":"a","privilege":"ship","time":"2026-01-02T10:00:00Z"})"
+      "\n" +
+      event("e1", "purchase", "2026-01-03T10:00:00Z", R"({"amount":5})") +
+      R"({"id":"r2","op":"redeem","member":"a","reward":"coffee","time":"2026-01-03T11:00:00Z"})"
+      "\n";
+  auto refused = apply_checking(*plan, lines);
+  ASSERT_EQ(refused.size(), 3u);
+  EXPECT_NE(refused[0].find("does not exist"), std::string::npos) << refused[0];
+  EXPECT_NE(refused[1].find("does not exist"), std::string::npos) << refused[1];
+  EXPECT_EQ(refused[2].find("does not exist"), std::string::npos) << refused[2];
+}
+
 // Advancing to the as-of time (engine::advance, Replayer::finish) is not an operation: a review
 // it carries out stands. The rules on the level_down that review raised are refused together if
 // one fails (the first rule's points too), and that is said; with a value in range, both pay.
