@@ -1,0 +1,112 @@
+// Fuzz target for the operation decoder, the evaluator and the packed member state
+// (codec/operation_codec, engine/eval, codec/member_pack, codec/state_json). The input's lines are
+// operations against the program of LANGUAGE.md §4 (bench/programs/yanxuan.merit), applied in
+// order to the members they name, as `merit replay` would. Any bytes give an operation or a clear
+// error, never a crash; after every operation the member packs, unpacks and packs again to the
+// same bytes; a refused operation leaves the member and the shared state byte for byte as they
+// were (LANGUAGE.md §3); every member's view writes as JSON; advancing to a later time keeps all
+// of that.
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "codec/member_pack.hpp"
+#include "codec/operation_codec.hpp"
+#include "codec/state_json.hpp"
+#include "engine/eval/evaluator.hpp"
+#include "replay/replay.hpp"
+
+// Fails loudly, naming the broken promise (the inputs that break one are kept by libFuzzer).
+#define FUZZ_CHECK(cond)                                                                      \
+  do {                                                                                        \
+    if (!(cond)) {                                                                            \
+      std::fprintf(stderr, "operation_fuzzer: %s:%d: %s does not hold\n", __FILE__, __LINE__, \
+                   #cond);                                                                    \
+      std::abort();                                                                           \
+    }                                                                                         \
+  } while (0)
+
+namespace {
+
+using namespace merit;
+
+const engine::Plan& plan() {
+  static const std::shared_ptr<const engine::Plan> p = [] {
+    auto loaded = replay::load_program(MERIT_FUZZ_PROGRAM);
+    FUZZ_CHECK(loaded);  // the program is part of the repository: it must load
+    return loaded->plan;
+  }();
+  return *p;
+}
+
+std::string packed(const engine::MemberState& m) {
+  std::string out;
+  codec::pack_member(m, out);
+  return out;
+}
+
+// The member packs, unpacks and packs again to the same bytes, and its view writes as JSON.
+void check_member(const engine::MemberState& m, Instant at) {
+  std::string bytes = packed(m);
+  engine::MemberState back;
+  FUZZ_CHECK(codec::unpack_member(bytes, back));
+  FUZZ_CHECK(packed(back) == bytes);
+  if (!m.exists) return;
+  std::string json = codec::member_json(plan(), engine::view(plan(), m, at));
+  FUZZ_CHECK(!json.empty() && json.front() == '{' && json.back() == '}');
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size > (1u << 14)) return 0;
+  const engine::Plan& p = plan();
+  codec::OperationDecoder decoder(p);
+  std::map<std::string, engine::MemberState> members;
+  engine::SharedState shared = engine::new_shared(p);
+  engine::ApplyResult result;
+  engine::Operation op;
+  Instant latest{0};
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  int lines = 0;
+  while (!text.empty() && ++lines <= 200) {
+    std::size_t end = text.find('\n');
+    std::string_view line = text.substr(0, end);
+    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+    Result<void> decoded = decoder.decode(line, op);
+    if (!decoded) {
+      FUZZ_CHECK(!decoded.error().message().empty());
+      continue;
+    }
+    auto it = members.find(op.member);
+    if (it == members.end()) {
+      if (members.size() >= 8) continue;
+      it = members.emplace(op.member, engine::new_member(p, op.member)).first;
+    }
+    engine::MemberState& m = it->second;
+    const std::string before = packed(m);
+    const engine::SharedState shared_before = shared;
+    engine::apply(p, m, shared, op, result);
+    if (result.rejection) {
+      FUZZ_CHECK(!result.rejection->code.empty() && !result.rejection->message.empty());
+      FUZZ_CHECK(result.effects.empty());
+      FUZZ_CHECK(packed(m) == before);
+      FUZZ_CHECK(shared.campaign_awarded == shared_before.campaign_awarded);
+      FUZZ_CHECK(shared.reward_redeemed == shared_before.reward_redeemed);
+    }
+    if (op.time > latest) latest = op.time;
+    check_member(m, op.time);
+  }
+  // A year after the last operation: expiries and reviews carried out.
+  Instant later{latest.ms + 366 * kMsPerDay};
+  for (auto& [id, m] : members) {
+    if (!m.exists) continue;
+    engine::advance(p, m, later, result);
+    check_member(m, later);
+  }
+  return 0;
+}
