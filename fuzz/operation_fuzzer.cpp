@@ -1,7 +1,8 @@
 // Fuzz target for the operation decoder, the evaluator and the packed member state
 // (codec/operation_codec, engine/eval, codec/member_pack, codec/state_json). The input's lines are
-// operations against the program of LANGUAGE.md §4 (bench/programs/yanxuan.merit), applied in
-// order to the members they name, as `merit replay` would. Any bytes give an operation or a clear
+// operations, applied in order to the members they name, as `merit replay` would, against the
+// program of LANGUAGE.md §4 (bench/programs/yanxuan.merit), or against an example program of
+// rulesets/ when the first line is `#NAME` (`#mall`). Any bytes give an operation or a clear
 // error, never a crash; after every operation the member packs, unpacks and packs again to the
 // same bytes; a refused operation leaves the member and the shared state byte for byte as they
 // were (LANGUAGE.md §3); every member's view writes as JSON; advancing to a later time keeps all
@@ -34,13 +35,33 @@ namespace {
 
 using namespace merit;
 
-const engine::Plan& plan() {
-  static const std::shared_ptr<const engine::Plan> p = [] {
-    auto loaded = replay::load_program(MERIT_FUZZ_PROGRAM);
-    FUZZ_CHECK(loaded);  // the program is part of the repository: it must load
-    return loaded->plan;
-  }();
-  return *p;
+std::shared_ptr<const engine::Plan> load(const std::string& path) {
+  auto loaded = replay::load_program(path);
+  FUZZ_CHECK(loaded);  // the programs are part of the repository: they must load
+  return loaded->plan;
+}
+
+// The program the input names on its first line (`#mall`: rulesets/mall/program.merit), or the
+// program of LANGUAGE.md §4. Loaded once each.
+const engine::Plan& program_for(std::string_view& text) {
+  static std::map<std::string, std::shared_ptr<const engine::Plan>, std::less<>> programs;
+  std::string name = "yanxuan";
+  if (!text.empty() && text.front() == '#') {
+    std::size_t end = text.find('\n');
+    std::string_view first = text.substr(1, end == std::string_view::npos ? end : end - 1);
+    for (const char* known : {"credit_card", "ecommerce", "mall", "milk_powder", "streaming"}) {
+      if (first == known) name = known;
+    }
+    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+  }
+  auto it = programs.find(name);
+  if (it == programs.end()) {
+    std::string path = name == "yanxuan"
+                           ? std::string(MERIT_FUZZ_PROGRAM)
+                           : std::string(MERIT_FUZZ_RULESETS) + "/" + name + "/program.merit";
+    it = programs.emplace(name, load(path)).first;
+  }
+  return *it->second;
 }
 
 std::string packed(const engine::MemberState& m) {
@@ -50,28 +71,28 @@ std::string packed(const engine::MemberState& m) {
 }
 
 // The member packs, unpacks and packs again to the same bytes, and its view writes as JSON.
-void check_member(const engine::MemberState& m, Instant at) {
+void check_member(const engine::Plan& p, const engine::MemberState& m, Instant at) {
   std::string bytes = packed(m);
   engine::MemberState back;
   FUZZ_CHECK(codec::unpack_member(bytes, back));
   FUZZ_CHECK(packed(back) == bytes);
   if (!m.exists) return;
-  std::string json = codec::member_json(plan(), engine::view(plan(), m, at));
+  std::string json = codec::member_json(p, engine::view(p, m, at));
   FUZZ_CHECK(!json.empty() && json.front() == '{' && json.back() == '}');
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  if (size > (1u << 14)) return 0;
-  const engine::Plan& p = plan();
+  if (size > (1u << 15)) return 0;
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  const engine::Plan& p = program_for(text);
   codec::OperationDecoder decoder(p);
   std::map<std::string, engine::MemberState> members;
   engine::SharedState shared = engine::new_shared(p);
   engine::ApplyResult result;
   engine::Operation op;
   Instant latest{0};
-  std::string_view text(reinterpret_cast<const char*>(data), size);
   int lines = 0;
   while (!text.empty() && ++lines <= 200) {
     std::size_t end = text.find('\n');
@@ -99,14 +120,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       FUZZ_CHECK(shared.reward_redeemed == shared_before.reward_redeemed);
     }
     if (op.time > latest) latest = op.time;
-    check_member(m, op.time);
+    check_member(p, m, op.time);
   }
   // A year after the last operation: expiries and reviews carried out.
   Instant later{latest.ms + 366 * kMsPerDay};
   for (auto& [id, m] : members) {
     if (!m.exists) continue;
     engine::advance(p, m, later, result);
-    check_member(m, later);
+    check_member(p, m, later);
   }
   return 0;
 }
