@@ -6,7 +6,8 @@
 // error, never a crash; after every operation the member packs, unpacks and packs again to the
 // same bytes; a refused operation leaves the member and the shared state byte for byte as they
 // were (LANGUAGE.md §3); every member's view writes as JSON; advancing to a later time keeps all
-// of that.
+// of that; and the same lines saved as snapshots halfway and resumed end in the same states.
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -14,9 +15,11 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "codec/member_pack.hpp"
 #include "codec/operation_codec.hpp"
+#include "codec/snapshot.hpp"
 #include "codec/state_json.hpp"
 #include "engine/eval/evaluator.hpp"
 #include "replay/replay.hpp"
@@ -81,20 +84,34 @@ void check_member(const engine::Plan& p, const engine::MemberState& m, Instant a
   FUZZ_CHECK(!json.empty() && json.front() == '{' && json.back() == '}');
 }
 
-}  // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  if (size > (1u << 15)) return 0;
-  std::string_view text(reinterpret_cast<const char*>(data), size);
-  const engine::Plan& p = program_for(text);
-  codec::OperationDecoder decoder(p);
+// The members and shared state after applying `text`'s operations, each refusal's code in order;
+// with `split_at` > 0, every state is saved as a snapshot and resumed from it after that many
+// lines, as `merit replay --save-state` then `--state` would.
+struct Outcome {
   std::map<std::string, engine::MemberState> members;
-  engine::SharedState shared = engine::new_shared(p);
+  engine::SharedState shared;
+  std::vector<std::string> refusals;
+};
+
+Outcome apply_all(const engine::Plan& p, std::string_view text, int split_at) {
+  codec::OperationDecoder decoder(p);
+  Outcome o;
+  o.shared = engine::new_shared(p);
   engine::ApplyResult result;
   engine::Operation op;
   Instant latest{0};
   int lines = 0;
   while (!text.empty() && ++lines <= 200) {
+    if (lines == split_at + 1) {
+      for (auto& [id, m] : o.members) {
+        auto back = codec::member_from_snapshot(codec::member_snapshot_json(m));
+        FUZZ_CHECK(back);
+        m = std::move(*back);
+      }
+      auto shared = codec::shared_from_snapshot(codec::shared_snapshot_json(o.shared));
+      FUZZ_CHECK(shared);
+      o.shared = std::move(*shared);
+    }
     std::size_t end = text.find('\n');
     std::string_view line = text.substr(0, end);
     text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
@@ -103,31 +120,63 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       FUZZ_CHECK(!decoded.error().message().empty());
       continue;
     }
-    auto it = members.find(op.member);
-    if (it == members.end()) {
-      if (members.size() >= 8) continue;
-      it = members.emplace(op.member, engine::new_member(p, op.member)).first;
+    auto it = o.members.find(op.member);
+    if (it == o.members.end()) {
+      if (o.members.size() >= 8) continue;
+      it = o.members.emplace(op.member, engine::new_member(p, op.member)).first;
     }
     engine::MemberState& m = it->second;
     const std::string before = packed(m);
-    const engine::SharedState shared_before = shared;
-    engine::apply(p, m, shared, op, result);
+    const engine::SharedState shared_before = o.shared;
+    engine::apply(p, m, o.shared, op, result);
     if (result.rejection) {
       FUZZ_CHECK(!result.rejection->code.empty() && !result.rejection->message.empty());
       FUZZ_CHECK(result.effects.empty());
       FUZZ_CHECK(packed(m) == before);
-      FUZZ_CHECK(shared.campaign_awarded == shared_before.campaign_awarded);
-      FUZZ_CHECK(shared.reward_redeemed == shared_before.reward_redeemed);
+      FUZZ_CHECK(o.shared.campaign_awarded == shared_before.campaign_awarded);
+      FUZZ_CHECK(o.shared.reward_redeemed == shared_before.reward_redeemed);
+      o.refusals.push_back(result.rejection->code);
     }
     if (op.time > latest) latest = op.time;
     check_member(p, m, op.time);
   }
   // A year after the last operation: expiries and reviews carried out.
   Instant later{latest.ms + 366 * kMsPerDay};
-  for (auto& [id, m] : members) {
+  for (auto& [id, m] : o.members) {
     if (!m.exists) continue;
     engine::advance(p, m, later, result);
     check_member(p, m, later);
+  }
+  return o;
+}
+
+// The packed state without its caches (the next expiry and review due times, the once-only tasks
+// done), which a snapshot leaves out and the evaluator works out again.
+std::string without_caches(engine::MemberState m) {
+  m.next_expiry = 0;
+  m.review_due = 0;
+  m.done_once = 0;
+  return packed(m);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size > (1u << 15)) return 0;
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  const engine::Plan& p = program_for(text);
+  Outcome whole = apply_all(p, text, 0);
+  // The same history saved and resumed halfway ends the same (a split at the first line too).
+  int split = static_cast<int>(std::count(text.begin(), text.end(), '\n') / 2) + 1;
+  Outcome resumed = apply_all(p, text, split);
+  FUZZ_CHECK(whole.refusals == resumed.refusals);
+  FUZZ_CHECK(whole.shared.campaign_awarded == resumed.shared.campaign_awarded);
+  FUZZ_CHECK(whole.shared.reward_redeemed == resumed.shared.reward_redeemed);
+  FUZZ_CHECK(whole.members.size() == resumed.members.size());
+  for (auto& [id, m] : whole.members) {
+    auto it = resumed.members.find(id);
+    FUZZ_CHECK(it != resumed.members.end());
+    FUZZ_CHECK(without_caches(m) == without_caches(it->second));
   }
   return 0;
 }
