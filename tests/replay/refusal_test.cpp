@@ -250,19 +250,7 @@ rule r on purchase { points += event.amount }
 // it carries out stands. The rules on the level_down that review raised are refused together if
 // one fails (the first rule's points too), and that is said; with a value in range, both pay.
 TEST(Refusal, ARuleThatFailsOnAPseudoEventRaisedByTimeAloneIsRefusedAndSaid) {
-  auto plan = testing::plan_of(R"(
-program p { timezone "UTC" currency "CNY" }
-member { bonus: decimal }
-event purchase { amount: money }
-growth { window 30 days }
-levels by growth review every 1 months downgrade one {
-  level L1 from 0
-  level L2 from 100
-}
-rule r on purchase { points += event.amount * 2 growth += event.amount }
-rule first on level_down { points += 7 }
-rule sorry on level_down { points += member.bonus * 1000 }
-)");
+  auto plan = testing::plan_of(testing::kLevelDownBonusProgram);
   auto final_state = [&](const std::string& bonus, ReplaySummary& summary) {
     std::string lines = event("e1", "purchase", "2026-01-01T10:00:00Z", R"({"amount":200})") +
                         R"({"id":"s1","op":"set","member":"a","attributes":{"bonus":)" + bonus +

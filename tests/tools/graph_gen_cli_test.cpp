@@ -224,18 +224,7 @@ TEST(ReplayCli, StrictFailsWhenARuleIsRefusedAtTheAsOfTime) {
   if (merit.empty()) GTEST_SKIP() << "the merit binary is not built";
   fs::path dir = fs::temp_directory_path() / ("merit-replay-cli-" + std::to_string(getpid()));
   fs::create_directories(dir);
-  std::ofstream(dir / "p.merit") << R"(
-program p { timezone "UTC" currency "CNY" }
-member { bonus: decimal }
-event purchase { amount: money }
-growth { window 30 days }
-levels by growth review every 1 months downgrade one {
-  level L1 from 0
-  level L2 from 100
-}
-rule r on purchase { points += event.amount * 2 growth += event.amount }
-rule sorry on level_down { points += member.bonus * 1000 }
-)";
+  std::ofstream(dir / "p.merit") << testing::kLevelDownBonusProgram;
   auto history = [&](const std::string& bonus) {
     std::ofstream(dir / "e.jsonl")
         << R"({"id":"e1","type":"purchase","member":"a","time":"2026-01-01T10:00:00Z",)"
@@ -269,7 +258,7 @@ rule sorry on level_down { points += member.bonus * 1000 }
             std::string::npos)
       << strict.err;
   EXPECT_EQ(fine.status, 0) << fine.err;
-  EXPECT_NE(fine.out.find(R"("points":{"available":5400,)"), std::string::npos) << fine.out;
+  EXPECT_NE(fine.out.find(R"("points":{"available":5407,)"), std::string::npos) << fine.out;
   EXPECT_EQ(fine.err.find("as-of time"), std::string::npos) << fine.err;
 }
 
