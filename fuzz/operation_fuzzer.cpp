@@ -44,10 +44,17 @@ std::shared_ptr<const engine::Plan> load(const std::string& path) {
   return loaded->plan;
 }
 
+// A program and its decoder (kept: building a decoder, and its validator for bad lines, costs
+// more than a short input).
+struct Program {
+  std::shared_ptr<const engine::Plan> plan;
+  std::unique_ptr<codec::OperationDecoder> decoder;
+};
+
 // The program the input names on its first line (`#mall`: rulesets/mall/program.merit), or the
 // program of LANGUAGE.md §4. Loaded once each.
-const engine::Plan& program_for(std::string_view& text) {
-  static std::map<std::string, std::shared_ptr<const engine::Plan>, std::less<>> programs;
+Program& program_for(std::string_view& text) {
+  static std::map<std::string, Program, std::less<>> programs;
   std::string name = "yanxuan";
   if (!text.empty() && text.front() == '#') {
     std::size_t end = text.find('\n');
@@ -62,9 +69,12 @@ const engine::Plan& program_for(std::string_view& text) {
     std::string path = name == "yanxuan"
                            ? std::string(MERIT_FUZZ_PROGRAM)
                            : std::string(MERIT_FUZZ_RULESETS) + "/" + name + "/program.merit";
-    it = programs.emplace(name, load(path)).first;
+    Program program;
+    program.plan = load(path);
+    program.decoder = std::make_unique<codec::OperationDecoder>(*program.plan);
+    it = programs.emplace(name, std::move(program)).first;
   }
-  return *it->second;
+  return it->second;
 }
 
 std::string packed(const engine::MemberState& m) {
@@ -93,8 +103,9 @@ struct Outcome {
   std::vector<std::string> refusals;
 };
 
-Outcome apply_all(const engine::Plan& p, std::string_view text, int split_at) {
-  codec::OperationDecoder decoder(p);
+Outcome apply_all(Program& program, std::string_view text, int split_at) {
+  const engine::Plan& p = *program.plan;
+  codec::OperationDecoder& decoder = *program.decoder;
   Outcome o;
   o.shared = engine::new_shared(p);
   engine::ApplyResult result;
@@ -164,11 +175,11 @@ std::string without_caches(engine::MemberState m) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size > (1u << 15)) return 0;
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  const engine::Plan& p = program_for(text);
-  Outcome whole = apply_all(p, text, 0);
+  Program& program = program_for(text);
+  Outcome whole = apply_all(program, text, 0);
   // The same history saved and resumed halfway ends the same (a split at the first line too).
   int split = static_cast<int>(std::count(text.begin(), text.end(), '\n') / 2) + 1;
-  Outcome resumed = apply_all(p, text, split);
+  Outcome resumed = apply_all(program, text, split);
   FUZZ_CHECK(whole.refusals == resumed.refusals);
   FUZZ_CHECK(whole.shared.campaign_awarded == resumed.shared.campaign_awarded);
   FUZZ_CHECK(whole.shared.reward_redeemed == resumed.shared.reward_redeemed);
