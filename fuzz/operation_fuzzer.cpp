@@ -6,7 +6,8 @@
 // error, never a crash; after every operation the member packs, unpacks and packs again to the
 // same bytes; a refused operation leaves the member and the shared state byte for byte as they
 // were (LANGUAGE.md §3); every member's view writes as JSON; advancing to a later time keeps all
-// of that; and the same lines saved as snapshots halfway and resumed end in the same states.
+// of that, and then the ledger adds up to the balance; and the same lines saved as snapshots
+// halfway and resumed end in the same states.
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -94,11 +95,26 @@ void check_member(const engine::Plan& p, const engine::MemberState& m, Instant a
   FUZZ_CHECK(!json.empty() && json.front() == '{' && json.back() == '}');
 }
 
+// Points an operation's effects put into the member's balance, less those they took out.
+std::int64_t points_moved(const engine::ApplyResult& r) {
+  using K = engine::EffectKind;
+  std::int64_t sum = 0;
+  for (const auto& e : r.effects) {
+    if (e.kind == K::kPoints) sum += e.amount;
+    if (e.kind == K::kDeduct || e.kind == K::kSpend || e.kind == K::kExpire ||
+        e.kind == K::kReverse) {
+      sum -= e.amount;
+    }
+  }
+  return sum;
+}
+
 // The members and shared state after applying `text`'s operations, each refusal's code in order;
 // with `split_at` > 0, every state is saved as a snapshot and resumed from it after that many
 // lines, as `merit replay --save-state` then `--state` would.
 struct Outcome {
   std::map<std::string, engine::MemberState> members;
+  std::map<std::string, std::int64_t> ledger;  // points the effects added less what they took
   engine::SharedState shared;
   std::vector<std::string> refusals;
 };
@@ -148,6 +164,7 @@ Outcome apply_all(Program& program, std::string_view text, int split_at) {
       FUZZ_CHECK(o.shared.reward_redeemed == shared_before.reward_redeemed);
       o.refusals.push_back(result.rejection->code);
     }
+    o.ledger[op.member] += points_moved(result);
     if (op.time > latest) latest = op.time;
     check_member(p, m, op.time);
   }
@@ -156,7 +173,14 @@ Outcome apply_all(Program& program, std::string_view text, int split_at) {
   for (auto& [id, m] : o.members) {
     if (!m.exists) continue;
     engine::advance(p, m, later, result);
+    o.ledger[id] += points_moved(result);
     check_member(p, m, later);
+    // The ledger adds up to the balance, and the lots (less any debt) to the same.
+    engine::MemberView v = engine::view(p, m, later);
+    std::int64_t lots = 0;
+    for (const auto& l : m.lots) lots += l.amount;
+    FUZZ_CHECK(o.ledger[id] == v.available + v.pending);
+    FUZZ_CHECK(lots - m.debt == v.available + v.pending);
   }
   return o;
 }
