@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "common/decimal.hpp"
+#include "common/time.hpp"
 
 namespace merit::codec {
 
@@ -67,6 +68,25 @@ class JsonWriter {
   JsonWriter& null() {
     sep();
     out_ += "null";
+    return *this;
+  }
+  // An instant as format_instant writes it, a date as format_date does: quoted, no escaping needed.
+  JsonWriter& instant(Instant t) {
+    sep();
+    char buf[kMaxTimeText + 2];
+    buf[0] = '"';
+    std::size_t n = format_instant_to(t, buf + 1);
+    buf[n + 1] = '"';
+    out_.append(buf, n + 2);
+    return *this;
+  }
+  JsonWriter& date(LocalDate d) {
+    sep();
+    char buf[kMaxTimeText + 2];
+    buf[0] = '"';
+    std::size_t n = format_date_to(d, buf + 1);
+    buf[n + 1] = '"';
+    out_.append(buf, n + 2);
     return *this;
   }
   // A value already encoded as JSON.

@@ -76,10 +76,10 @@ std::string value_json(const engine::Plan& plan, const Value& v) {
       w.string(v.s);
       break;
     case Value::Kind::kDate:
-      w.string(format_date(LocalDate{static_cast<std::int32_t>(v.i)}));
+      w.date(LocalDate{static_cast<std::int32_t>(v.i)});
       break;
     case Value::Kind::kTime:
-      w.string(format_instant(Instant{v.i}));
+      w.instant(Instant{v.i});
       break;
     case Value::Kind::kDuration:
       w.decimal(Decimal::from_units(v.i * (Decimal::kScale / 1000)));
@@ -101,24 +101,24 @@ std::string value_json(const engine::Plan& plan, const Value& v) {
 std::string member_json(const engine::Plan& plan, const engine::MemberView& v) {
   std::string out;
   out.reserve(512);
+  append_member_json(out, plan, v);
+  return out;
+}
+
+void append_member_json(std::string& out, const engine::Plan& plan, const engine::MemberView& v) {
   JsonWriter w(out);
   w.begin_object();
   w.key("member").string(v.member);
   w.key("level").string(v.level);
   w.key("level_name").string(v.level_name);
-  w.key("level_since").string(format_instant(v.level_since));
-  w.key("joined").string(format_instant(v.joined));
+  w.key("level_since").instant(v.level_since);
+  w.key("joined").instant(v.joined);
   w.key("points").begin_object();
   w.key("available").integer(v.available);
   w.key("pending").integer(v.pending);
   w.key("expiring").begin_array();
   for (const auto& [day, amount] : v.expiring) {
-    w.begin_object()
-        .key("date")
-        .string(format_date(day))
-        .key("amount")
-        .integer(amount)
-        .end_object();
+    w.begin_object().key("date").date(day).key("amount").integer(amount).end_object();
   }
   w.end_array();
   w.end_object();
@@ -141,7 +141,7 @@ std::string member_json(const engine::Plan& plan, const engine::MemberView& v) {
   if (v.next_review) {
     w.begin_object()
         .key("due")
-        .string(format_instant(*v.next_review))
+        .instant(*v.next_review)
         .key("growth_needed")
         .integer(v.growth_to_keep)
         .end_object();
@@ -175,7 +175,6 @@ std::string member_json(const engine::Plan& plan, const engine::MemberView& v) {
   for (const auto& [name, value] : v.attributes) w.key(name).raw(value_json(plan, value));
   w.end_object();
   w.end_object();
-  return out;
 }
 
 void append_effect_json(std::string& out, const engine::Plan& plan, const engine::Effect& e) {
@@ -217,8 +216,7 @@ void append_effect_json(std::string& out, const engine::Plan& plan, const engine
     case EffectKind::kPoints:
       w.key("amount").integer(e.amount);
       if (e.expires != engine::kNever) w.key("expires").string(last_day(e.expires));
-      if (e.pending_until > 0)
-        w.key("pending_until").string(format_instant(Instant{e.pending_until}));
+      if (e.pending_until > 0) w.key("pending_until").instant(Instant{e.pending_until});
       if (e.exact.units() != 0) w.key("exact").decimal(e.exact);
       break;
     case EffectKind::kGrowth:
@@ -241,7 +239,7 @@ void append_effect_json(std::string& out, const engine::Plan& plan, const engine
     case EffectKind::kGrant:
       w.key("privilege").string(plan.privileges[static_cast<std::size_t>(e.a)].id);
       w.key("amount").integer(e.amount);
-      if (e.expires != engine::kNever) w.key("until").string(format_instant(Instant{e.expires}));
+      if (e.expires != engine::kNever) w.key("until").instant(Instant{e.expires});
       break;
     case EffectKind::kUse:
       w.key("privilege").string(plan.privileges[static_cast<std::size_t>(e.a)].id);
@@ -261,7 +259,7 @@ void append_effect_json(std::string& out, const engine::Plan& plan, const engine
       w.key("amount").integer(e.amount);
       break;
   }
-  w.key("time").string(format_instant(e.time));
+  w.key("time").instant(e.time);
   if (!e.lots.empty()) {
     w.key("lots").begin_array();
     for (const auto& [id, amount] : e.lots) {

@@ -16,6 +16,8 @@ namespace merit::codec {
 // member, level, level_name, level_since, joined, points, growth, next_level, review, tasks,
 // privileges, tags, attributes.
 std::string member_json(const engine::Plan& plan, const engine::MemberView& view);
+// The same JSON appended to `out` (whose buffer a caller writing many members reuses).
+void append_member_json(std::string& out, const engine::Plan& plan, const engine::MemberView& view);
 
 // One ledger entry as a JSON object: {"kind": "points", "amount": 804, "rule": "purchase_points",
 // "expires": "2027-11-18", ...}; causes by name, lots by id, days in the program zone.

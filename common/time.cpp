@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <exception>
 #include <limits>
 
@@ -79,18 +81,23 @@ void put_digits(char* p, int n, int width) {
 }
 }  // namespace
 
-std::string format_date(LocalDate d) {
+std::size_t format_date_to(LocalDate d, char* out) {
   CivilDate c = to_civil(d);
   if (c.year < 0 || c.year > 9999) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", c.year, c.month, c.day);
-    return buf;
+    int n = std::snprintf(out, kMaxTimeText, "%04d-%02d-%02d", c.year, c.month, c.day);
+    return static_cast<std::size_t>(std::clamp(n, 0, static_cast<int>(kMaxTimeText) - 1));
   }
-  std::string out(10, '-');
-  put_digits(out.data(), c.year, 4);
-  put_digits(out.data() + 5, c.month, 2);
-  put_digits(out.data() + 8, c.day, 2);
-  return out;
+  put_digits(out, c.year, 4);
+  out[4] = '-';
+  put_digits(out + 5, c.month, 2);
+  out[7] = '-';
+  put_digits(out + 8, c.day, 2);
+  return 10;
+}
+
+std::string format_date(LocalDate d) {
+  char buf[kMaxTimeText];
+  return std::string(buf, format_date_to(d, buf));
 }
 
 Result<Zone> Zone::find(std::string_view name) {
@@ -269,23 +276,29 @@ Result<Instant> parse_instant(std::string_view s, const Zone& local) {
   return bad();
 }
 
-std::string format_instant(Instant t) {
+std::size_t format_instant_to(Instant t, char* out) {
   std::int64_t day = floor_div(t.ms, kMsPerDay);
   std::int64_t in_day = t.ms - day * kMsPerDay;
-  std::string out = format_date(LocalDate{static_cast<std::int32_t>(day)});
+  std::size_t n = format_date_to(LocalDate{static_cast<std::int32_t>(day)}, out);
   int ms = static_cast<int>(in_day % kMsPerSecond);
-  char buf[14] = "T00:00:00.000";
-  put_digits(buf + 1, static_cast<int>(in_day / kMsPerHour), 2);
-  put_digits(buf + 4, static_cast<int>(in_day % kMsPerHour / kMsPerMinute), 2);
-  put_digits(buf + 7, static_cast<int>(in_day % kMsPerMinute / kMsPerSecond), 2);
+  char* p = out + n;
+  std::memcpy(p, "T00:00:00.000", 13);
+  put_digits(p + 1, static_cast<int>(in_day / kMsPerHour), 2);
+  put_digits(p + 4, static_cast<int>(in_day % kMsPerHour / kMsPerMinute), 2);
+  put_digits(p + 7, static_cast<int>(in_day % kMsPerMinute / kMsPerSecond), 2);
   if (ms != 0) {
-    put_digits(buf + 10, ms, 3);
-    out.append(buf, 13);
+    put_digits(p + 10, ms, 3);
+    p += 13;
   } else {
-    out.append(buf, 9);
+    p += 9;
   }
-  out += 'Z';
-  return out;
+  *p++ = 'Z';
+  return static_cast<std::size_t>(p - out);
+}
+
+std::string format_instant(Instant t) {
+  char buf[kMaxTimeText];
+  return std::string(buf, format_instant_to(t, buf));
 }
 
 }  // namespace merit

@@ -49,6 +49,9 @@ LocalDate add_months(LocalDate d, std::int64_t months);
 // "2026-12-18" -> LocalDate; nullopt when not a real date in that form.
 std::optional<LocalDate> parse_date(std::string_view text);
 std::string format_date(LocalDate d);
+// The same text written at `out`, which has room for kMaxTimeText chars; returns its length.
+inline constexpr std::size_t kMaxTimeText = 40;
+std::size_t format_date_to(LocalDate d, char* out);
 
 enum class CalendarUnit : std::uint8_t { kHour, kDay, kWeek, kMonth, kYear };
 
@@ -96,5 +99,6 @@ Result<Instant> parse_instant(std::string_view text, const Zone& local);
 
 // "2026-01-10T15:00:00Z" (UTC; ".250" milliseconds only when not zero).
 std::string format_instant(Instant t);
+std::size_t format_instant_to(Instant t, char* out);  // room for kMaxTimeText chars
 
 }  // namespace merit

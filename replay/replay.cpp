@@ -223,7 +223,8 @@ void Replayer::write_states(std::ostream& out, Instant as_of) const {
   std::string line;
   store_.for_each_member_sorted([&](const engine::MemberState& m) {
     if (!m.exists) return;
-    line = codec::member_json(*plan_, engine::view(*plan_, m, as_of));
+    line.clear();
+    codec::append_member_json(line, *plan_, engine::view(*plan_, m, as_of));
     line += '\n';
     out.write(line.data(), static_cast<std::streamsize>(line.size()));
   });

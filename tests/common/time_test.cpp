@@ -17,6 +17,21 @@ TEST(Time, ParsesOffsetsAndFormatsUtc) {
   EXPECT_FALSE(parse_instant("2026-01-10T25:00:00Z", Zone::utc()));
 }
 
+TEST(Time, FormatsInstantsAndDatesOutsideTheFourDigitYears) {
+  // Before the epoch, and the edges of the years events may carry (0000-9999) and past them: an
+  // as-of view a year after a late event reaches year 10000.
+  EXPECT_EQ(format_instant(Instant{-1}), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(format_instant(at("0000-01-01T00:00:00Z")), "0000-01-01T00:00:00Z");
+  Instant last = at("9999-12-31T23:59:59.001Z");
+  EXPECT_EQ(format_instant(last), "9999-12-31T23:59:59.001Z");
+  EXPECT_EQ(format_instant(Instant{last.ms + 366 * kMsPerDay}), "10000-12-31T23:59:59.001Z");
+  char buf[kMaxTimeText];
+  std::size_t n = format_instant_to(Instant{last.ms + 366 * kMsPerDay}, buf);
+  EXPECT_EQ(std::string(buf, n), "10000-12-31T23:59:59.001Z");
+  n = format_date_to(*parse_date("2028-02-29"), buf);
+  EXPECT_EQ(std::string(buf, n), "2028-02-29");
+}
+
 TEST(Time, LocalTimesWithoutOffsetAreInTheGivenZone) {
   auto sh = *Zone::find("Asia/Shanghai");
   EXPECT_EQ(format_instant(at("2026-05-18T00:30", sh)), "2026-05-17T16:30:00Z");
