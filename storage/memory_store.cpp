@@ -230,19 +230,37 @@ std::size_t MemoryStore::existing_members() const {
 }
 
 std::vector<std::uint32_t> MemoryStore::sorted_indexes() const {
-  std::vector<std::uint32_t> order;
-  order.reserve(table_.size());
+  // Sorted by the ids' first eight bytes, big-endian in one integer (zero-padded, so a shorter id
+  // sorts first, as it does byte for byte), and by the whole ids only where those tie: most
+  // comparisons read no id bytes. Whether a member exists is left to the caller, who reads its
+  // state anyway (reading it here would be a cache miss per member).
+  struct Key {
+    std::uint64_t prefix;
+    std::uint32_t index;
+  };
+  std::vector<Key> keys(table_.size());
   for (std::uint32_t i = 0; i < table_.size(); ++i) {
-    if (table_.exists(i)) order.push_back(i);
+    std::string_view id = id_of(i);
+    std::uint64_t prefix = 0;
+    for (std::size_t b = 0; b < 8; ++b) {
+      prefix = prefix << 8 | (b < id.size() ? static_cast<unsigned char>(id[b]) : 0u);
+    }
+    keys[i] = {prefix, i};
   }
-  std::sort(order.begin(), order.end(),
-            [&](std::uint32_t a, std::uint32_t b) { return id_of(a) < id_of(b); });
+  std::sort(keys.begin(), keys.end(), [&](const Key& a, const Key& b) {
+    if (a.prefix != b.prefix) return a.prefix < b.prefix;
+    return id_of(a.index) < id_of(b.index);
+  });
+  std::vector<std::uint32_t> order(keys.size());
+  for (std::size_t i = 0; i < keys.size(); ++i) order[i] = keys[i].index;
   return order;
 }
 
 std::vector<std::string> MemoryStore::member_ids() const {
   std::vector<std::string> ids;
-  for (std::uint32_t i : sorted_indexes()) ids.emplace_back(id_of(i));
+  for (std::uint32_t i : sorted_indexes()) {
+    if (table_.exists(i)) ids.emplace_back(id_of(i));
+  }
   return ids;
 }
 

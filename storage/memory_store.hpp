@@ -86,7 +86,10 @@ class MemoryStore {
   // Calls f(const MemberState&) for every member that exists, in ascending order of id.
   template <class F>
   void for_each_member_sorted(F&& f) const {
-    for (std::uint32_t i : sorted_indexes()) f(table_.peek(i, scratch_));
+    for (std::uint32_t i : sorted_indexes()) {
+      const engine::MemberState& m = table_.peek(i, scratch_);
+      if (m.exists) f(m);
+    }
   }
 
   // Replaces (or adds) a member's whole state, as a snapshot restores it.
@@ -113,7 +116,7 @@ class MemoryStore {
   const Slot& find_slot(std::string_view id, std::uint64_t hash) const;
   std::uint32_t index_of(std::string_view id, std::uint64_t hash);  // adds the member if new
   void grow_index();
-  std::vector<std::uint32_t> sorted_indexes() const;  // existing members by id
+  std::vector<std::uint32_t> sorted_indexes() const;  // every member by id, existing or not
 
   MemberTable table_;
   HugeVector<Slot> index_;

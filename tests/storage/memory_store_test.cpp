@@ -2,6 +2,8 @@
 // applied-id table across growth, members created on first touch, ids in byte order.
 #include "storage/memory_store.hpp"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "tests/testing/test_util.hpp"
@@ -55,6 +57,26 @@ TEST(MemoryStore, ListsOnlyExistingMembersInByteOrder) {
   EXPECT_FALSE(store.find("nobody").has_value());
   ASSERT_TRUE(store.find("ghost").has_value());
   EXPECT_FALSE(store.find("ghost")->exists);
+}
+
+// The sort compares the first eight bytes as one integer and the whole ids only on a tie: ids
+// longer than eight bytes that share them, ids that are a prefix of others, a zero byte, and
+// bytes above 0x7f must still come out in byte order, through member_ids() and
+// for_each_member_sorted() alike, with members that do not exist left out of both.
+TEST(MemoryStore, SortsIdsSharingTheirFirstEightBytesInByteOrder) {
+  auto p = plan();
+  MemoryStore store(*p);
+  std::vector<std::string> ids = {"member-0010", "member-0002", "member-00", "member-0",
+                                  "member-",     "member-1",    "m",         std::string("m\0z", 3),
+                                  "\xff\xfe",    "member-00100"};
+  for (const auto& id : ids) store.member(id).exists = true;
+  store.member("member-0003");  // looked up only: not listed
+  std::vector<std::string> want = ids;
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(store.member_ids(), want);
+  std::vector<std::string> walked;
+  store.for_each_member_sorted([&](const engine::MemberState& m) { walked.push_back(m.id); });
+  EXPECT_EQ(walked, want);
 }
 
 // Members packed and unpacked as others are used, some kept unpacked once big (every one with
