@@ -221,10 +221,12 @@ std::string Replayer::member_state_json(const std::string& member, Instant as_of
 
 void Replayer::write_states(std::ostream& out, Instant as_of) const {
   std::string line;
+  engine::MemberView view;  // reused, as the line is
   store_.for_each_member_sorted([&](const engine::MemberState& m) {
     if (!m.exists) return;
     line.clear();
-    codec::append_member_json(line, *plan_, engine::view(*plan_, m, as_of));
+    engine::view_into(*plan_, m, as_of, view);
+    codec::append_member_json(line, *plan_, view);
     line += '\n';
     out.write(line.data(), static_cast<std::streamsize>(line.size()));
   });

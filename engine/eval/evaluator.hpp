@@ -37,5 +37,8 @@ void advance(const Plan& plan, MemberState& member, Instant t, ApplyResult& out)
 // What an app or `merit replay` shows of a member at `as_of` (call advance() first): balances,
 // expiring lots by last day, growth, level and the next one, task progress, privileges left.
 MemberView view(const Plan& plan, const MemberState& member, Instant as_of);
+// The same into `out`, whose strings and vectors keep their buffers: for callers that show many
+// members one after another (writing every member's state).
+void view_into(const Plan& plan, const MemberState& member, Instant as_of, MemberView& out);
 
 }  // namespace merit::engine

@@ -1,7 +1,6 @@
 // The outside view of a member at a time: balances, expiring lots by last spendable day, growth,
 // level and what the next one needs, task progress bars, privileges left.
 #include <algorithm>
-#include <map>
 
 #include "engine/eval/evaluator.hpp"
 #include "engine/eval/internal.hpp"
@@ -35,33 +34,53 @@ std::string duration_text(const CalDuration& d) {
 }  // namespace
 
 MemberView view(const Plan& plan, const MemberState& m, Instant as_of) {
-  using namespace internal;
   MemberView v;
-  v.member = m.id;
+  view_into(plan, m, as_of, v);
+  return v;
+}
+
+void view_into(const Plan& plan, const MemberState& m, Instant as_of, MemberView& v) {
+  using namespace internal;
+  // Every field is assigned (strings and vectors keep their buffers from the last member).
+  v.member.assign(m.id);
   const PlanLevel& lv = plan.levels[static_cast<std::size_t>(m.level)];
-  v.level = lv.id;
-  v.level_name = lv.name;
+  v.level.assign(lv.id);
+  v.level_name.assign(lv.name);
   v.level_since = m.level_since;
   v.joined = m.joined;
   v.available = available_points(m, as_of);
   v.pending = pending_points(m, as_of);
-  std::map<std::int32_t, std::int64_t> by_day;
+  // Points by the last day they can be spent (the day before the midnight they are gone), in
+  // order of day; days whose points add up to nothing left out.
+  v.expiring.clear();
   for (const auto& l : m.lots) {
     if (l.available_at > as_of.ms || l.expires <= as_of.ms || l.expires == kNever) continue;
-    // the last day on which the lot can be spent: the day before the midnight it is gone
     LocalDate last = plan.zone.date_of(Instant{l.expires - 1});
-    by_day[last.days] += l.amount;
+    v.expiring.push_back({last, l.amount});
   }
-  for (const auto& [day, amount] : by_day) {
-    if (amount > 0) v.expiring.push_back({LocalDate{day}, amount});
+  std::stable_sort(v.expiring.begin(), v.expiring.end(),
+                   [](const auto& a, const auto& b) { return a.first.days < b.first.days; });
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < v.expiring.size();) {
+    LocalDate day = v.expiring[i].first;
+    std::int64_t amount = 0;
+    for (; i < v.expiring.size() && v.expiring[i].first.days == day.days; ++i) {
+      amount += v.expiring[i].second;
+    }
+    if (amount > 0) v.expiring[kept++] = {day, amount};
   }
+  v.expiring.resize(kept);
   v.growth_lifetime = m.growth_lifetime;
   v.growth_qualifying = qualifying_growth(plan, m, as_of);
+  v.next_level.reset();
+  v.growth_to_next = 0;
   if (static_cast<std::size_t>(m.level + 1) < plan.levels.size()) {
     const PlanLevel& next = plan.levels[static_cast<std::size_t>(m.level + 1)];
     v.next_level = next.id;
     v.growth_to_next = std::max<std::int64_t>(0, next.from - v.growth_qualifying);
   }
+  v.next_review.reset();
+  v.growth_to_keep = 0;
   std::int64_t due = next_review_due(plan, m);
   if (due != kNever) {
     v.next_review = Instant{due};
@@ -73,14 +92,19 @@ MemberView view(const Plan& plan, const MemberState& m, Instant as_of) {
   Operation none;
   Ctx ctx{plan, m, &none, as_of, m.level, {}};
   LocalDate today = plan.zone.date_of(as_of);
+  v.tasks.resize(plan.tasks.size());
   for (std::size_t i = 0; i < plan.tasks.size(); ++i) {
     const PlanTask& t = plan.tasks[i];
     const TaskState& ts = m.tasks[i];
-    TaskView tv;
-    tv.id = t.id;
+    TaskView& tv = v.tasks[i];
+    tv.id.assign(t.id);
     tv.completions = ts.completions;
     tv.target = t.goal == GoalMode::kSum ? t.reaches : Decimal::from_int(t.count);
-    if (t.within) tv.window = duration_text(*t.within);
+    if (t.within)
+      tv.window = duration_text(*t.within);
+    else
+      tv.window.reset();
+    tv.progress = Decimal();
     if (t.repeat == RepeatMode::kOnce && ts.completions > 0) {
       tv.progress = tv.target;
     } else {
@@ -104,13 +128,13 @@ MemberView view(const Plan& plan, const MemberState& m, Instant as_of) {
           break;
       }
     }
-    v.tasks.push_back(std::move(tv));
   }
+  v.privileges.resize(plan.privileges.size());
   for (std::size_t i = 0; i < plan.privileges.size(); ++i) {
     const PlanPrivilege& p = plan.privileges[i];
     const PrivilegeState& ps = m.privileges[i];
-    PrivilegeView pv;
-    pv.id = p.id;
+    PrivilegeView& pv = v.privileges[i];
+    pv.id.assign(p.id);
     bool eligible = !p.for_.empty() ? holds(p.for_, ctx) : p.quota.has_value();
     std::int64_t granted = 0;
     for (const auto& g : ps.grants) {
@@ -126,15 +150,17 @@ MemberView view(const Plan& plan, const MemberState& m, Instant as_of) {
       }
       pv.remaining = std::max<std::int64_t>(0, left) + granted;
     }
-    v.privileges.push_back(std::move(pv));
   }
   v.tags = m.tags;
+  std::size_t set = 0;
   for (std::size_t i = 0; i < plan.attributes.size(); ++i) {
-    if (m.attributes[i].kind != Value::Kind::kNone) {
-      v.attributes.push_back({plan.attributes[i].name, m.attributes[i]});
-    }
+    if (m.attributes[i].kind == Value::Kind::kNone) continue;
+    if (set == v.attributes.size()) v.attributes.emplace_back();
+    v.attributes[set].first.assign(plan.attributes[i].name);
+    v.attributes[set].second = m.attributes[i];
+    ++set;
   }
-  return v;
+  v.attributes.resize(set);
 }
 
 }  // namespace merit::engine

@@ -2,11 +2,16 @@
 #include "codec/state_json.hpp"
 
 #include <sstream>
+#include <vector>
 
 #include <gtest/gtest.h>
 
 #include "codec/snapshot.hpp"
+#include "engine/eval/evaluator.hpp"
+#include "replay/generate.hpp"
 #include "replay/replay.hpp"
+
+#include "tests/testing/test_util.hpp"
 
 namespace merit::codec {
 namespace {
@@ -111,6 +116,47 @@ TEST(Snapshot, RoundTripsEveryField) {
   auto bad = member_from_snapshot(R"({"id":"a"})");
   ASSERT_FALSE(bad.has_value());
   EXPECT_NE(bad.error().message().find("malformed member snapshot"), std::string::npos);
+}
+
+// engine::view_into reuses one MemberView for member after member (as writing every state does):
+// each member's JSON is the same as from a fresh view, whatever the member before it had (more
+// lots expiring on more days, tasks, grants, tags, attributes, or none), in every example program.
+TEST(MemberJson, AReusedViewGivesEveryMemberTheSameJsonAsAFreshOne) {
+  for (const char* name : {"credit_card", "ecommerce", "mall", "milk_powder", "streaming"}) {
+    auto loaded =
+        replay::load_program(testing::source_dir() + "/rulesets/" + name + "/program.merit");
+    ASSERT_TRUE(loaded) << name;
+    const auto& p = loaded->plan;
+    replay::GenOptions o;
+    o.members = 60;
+    o.events = 4000;
+    o.days = 400;
+    std::stringstream history;
+    ASSERT_TRUE(replay::generate(*p, o, history).has_value());
+    replay::Replayer r(p);
+    r.run(history, false);
+    Instant as_of = *r.summary().latest;
+    r.finish(as_of);
+    std::vector<engine::MemberState> members;
+    for (const auto& id : r.store().member_ids()) members.push_back(*r.store().find(id));
+    ASSERT_GT(members.size(), 40u) << name;
+    // Forward, then backward: every member follows both a busier and a quieter one.
+    engine::MemberView reused;
+    std::size_t differing_neighbours = 0;
+    std::string previous;
+    for (int pass = 0; pass < 2; ++pass) {
+      for (std::size_t k = 0; k < members.size(); ++k) {
+        const auto& m = members[pass == 0 ? k : members.size() - 1 - k];
+        engine::view_into(*p, m, as_of, reused);
+        std::string json;
+        append_member_json(json, *p, reused);
+        EXPECT_EQ(json, member_json(*p, engine::view(*p, m, as_of))) << name << " " << m.id;
+        if (json.substr(json.find(',')) != previous) ++differing_neighbours;
+        previous = json.substr(json.find(','));
+      }
+    }
+    EXPECT_GT(differing_neighbours, members.size()) << name << ": the members should differ";
+  }
 }
 
 }  // namespace
