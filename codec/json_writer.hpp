@@ -71,24 +71,8 @@ class JsonWriter {
     return *this;
   }
   // An instant as format_instant writes it, a date as format_date does: quoted, no escaping needed.
-  JsonWriter& instant(Instant t) {
-    sep();
-    char buf[kMaxTimeText + 2];
-    buf[0] = '"';
-    std::size_t n = format_instant_to(t, buf + 1);
-    buf[n + 1] = '"';
-    out_.append(buf, n + 2);
-    return *this;
-  }
-  JsonWriter& date(LocalDate d) {
-    sep();
-    char buf[kMaxTimeText + 2];
-    buf[0] = '"';
-    std::size_t n = format_date_to(d, buf + 1);
-    buf[n + 1] = '"';
-    out_.append(buf, n + 2);
-    return *this;
-  }
+  JsonWriter& instant(Instant t) { return quoted(t, format_instant_to); }
+  JsonWriter& date(LocalDate d) { return quoted(d, format_date_to); }
   // A value already encoded as JSON.
   JsonWriter& raw(std::string_view json) {
     sep();
@@ -106,6 +90,17 @@ class JsonWriter {
     first_ = false;
   }
   void string_body(std::string_view s);
+  // `format` writes the value's text (at most kMaxTimeText chars) and returns its length.
+  template <class T>
+  JsonWriter& quoted(T value, std::size_t (*format)(T, char*)) {
+    sep();
+    char buf[kMaxTimeText + 2];
+    buf[0] = '"';
+    std::size_t n = format(value, buf + 1);
+    buf[n + 1] = '"';
+    out_.append(buf, n + 2);
+    return *this;
+  }
 
   std::string& out_;
   bool first_ = true;
