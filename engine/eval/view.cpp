@@ -1,6 +1,7 @@
 // The outside view of a member at a time: balances, expiring lots by last spendable day, growth,
 // level and what the next one needs, task progress bars, privileges left.
 #include <algorithm>
+#include <vector>
 
 #include "engine/eval/evaluator.hpp"
 #include "engine/eval/internal.hpp"
@@ -50,26 +51,19 @@ void view_into(const Plan& plan, const MemberState& m, Instant as_of, MemberView
   v.joined = m.joined;
   v.available = available_points(m, as_of);
   v.pending = pending_points(m, as_of);
-  // Points by the last day they can be spent (the day before the midnight they are gone), in
-  // order of day; days whose points add up to nothing left out.
+  // Points by the last day they can be spent (the day before the midnight they are gone), days
+  // whose points add up to nothing left out. Lots are kept in order of expiry, so the days come in
+  // order and one day's lots are neighbours.
   v.expiring.clear();
   for (const auto& l : m.lots) {
     if (l.available_at > as_of.ms || l.expires <= as_of.ms || l.expires == kNever) continue;
     LocalDate last = plan.zone.date_of(Instant{l.expires - 1});
-    v.expiring.push_back({last, l.amount});
+    if (!v.expiring.empty() && v.expiring.back().first.days == last.days)
+      v.expiring.back().second += l.amount;
+    else
+      v.expiring.push_back({last, l.amount});
   }
-  std::stable_sort(v.expiring.begin(), v.expiring.end(),
-                   [](const auto& a, const auto& b) { return a.first.days < b.first.days; });
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < v.expiring.size();) {
-    LocalDate day = v.expiring[i].first;
-    std::int64_t amount = 0;
-    for (; i < v.expiring.size() && v.expiring[i].first.days == day.days; ++i) {
-      amount += v.expiring[i].second;
-    }
-    if (amount > 0) v.expiring[kept++] = {day, amount};
-  }
-  v.expiring.resize(kept);
+  std::erase_if(v.expiring, [](const auto& day) { return day.second <= 0; });
   v.growth_lifetime = m.growth_lifetime;
   v.growth_qualifying = qualifying_growth(plan, m, as_of);
   v.next_level.reset();
