@@ -12,7 +12,8 @@
 // member a few operations ahead is prefetched, as `merit replay` does); --unpacked keeps them in
 // a plain std::vector<MemberState> instead. After each year, the bytes of state per member are
 // reported: the packed size (or engine::state_bytes unpacked), median and mean over the members
-// that exist, what the table holds in memory, and a breakdown by part on stderr.
+// that exist, what the table holds in memory, and a breakdown by part on stderr. `table/get` and
+// `codec/unpack_pack_hot` split what apply's figure spends outside the evaluator (see below).
 // With --events-file: the operations of a JSON Lines file (INTERFACES.md §1), decoded before
 // timing (duplicates by id dropped, as the store would), applied once, in file order; the total
 // of the points awarded is reported (bench/peers compares it with the peers' totals).
@@ -28,6 +29,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "codec/member_pack.hpp"
 #include "codec/operation_codec.hpp"
 #include "engine/eval/evaluator.hpp"
 #include "engine/model/award_records.hpp"
@@ -285,6 +287,74 @@ void report_state_bytes(benchmark::State& state, const World& w, const char* whe
   for (const auto& p : parts) std::fprintf(stderr, "  %-28s mean %8.1f bytes\n", p.name, p.sum / n);
 }
 
+// ---- the member table alone ------------------------------------------------------------------
+
+// What the apply benchmarks spend outside the evaluator: the year-2 stream's members fetched from
+// the table as run_year does (prefetches included), each unpacked and the one before packed back,
+// with no operation applied (`table/get`, on the states the benchmarks run before it left: year
+// 1's when it is run alone, --benchmark_filter=table; it changes none); and unpacking
+// and packing alone, the first 256 members of that stream again and again, all in cache
+// (`codec/unpack_pack_hot`: the codec's compute without memory). Members the table keeps unpacked
+// (packed size over --big-bytes) are left out of the second, as get() does not pack them.
+std::vector<std::uint32_t> g_order;
+
+void load_year2_order() {
+  if (!g_order.empty()) return;
+  World& w = world();
+  if (!w.year1_done) {
+    run_year(w, 1, nullptr);
+    w.year1_done = true;
+  }
+  StreamGenerator gen(*w.plan, year_options(2));
+  std::vector<BenchOp> chunk;
+  while (gen.next(chunk, 1 << 18) > 0) {
+    for (const auto& b : chunk) g_order.push_back(b.member);
+  }
+}
+
+void BM_TableGet(benchmark::State& state) {
+  load_year2_order();
+  World& w = world();
+  if (!w.table) {
+    state.SkipWithError("--unpacked has no member table");
+    return;
+  }
+  std::size_t pos = 0;
+  for (auto _ : state) {
+    if (pos + 16 < g_order.size()) w.table->prefetch_record(g_order[pos + 16]);
+    if (pos + 8 < g_order.size()) w.table->prefetch(g_order[pos + 8]);
+    engine::MemberState& m = w.table->get(g_order[pos++ % g_order.size()]);
+    benchmark::DoNotOptimize(&m);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_CodecHot(benchmark::State& state) {
+  load_year2_order();
+  World& w = world();
+  std::vector<std::string> hot;
+  engine::MemberState scratch;
+  for (std::size_t k = 0; k < g_order.size() && hot.size() < 256; ++k) {
+    const engine::MemberState& m =
+        w.table ? w.table->peek(g_order[k], scratch) : w.members[g_order[k]];
+    std::string bytes;
+    codec::pack_member(m, bytes);
+    if (bytes.size() <= g_flags.big_bytes) hot.push_back(std::move(bytes));
+  }
+  engine::MemberState m;
+  std::string out;
+  std::size_t pos = 0, bytes = 0;
+  for (auto _ : state) {
+    const std::string& in = hot[pos++ % hot.size()];
+    if (!codec::unpack_member(in, m)) state.SkipWithError("unpack failed");
+    codec::pack_member(m, out);
+    bytes += out.size();
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+}
+
 // ---- a JSON Lines file ------------------------------------------------------------------------
 
 struct FileOps {
@@ -415,6 +485,8 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark("apply/year2_steady", BM_SecondYear)
         ->Iterations(n)
         ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("table/get", BM_TableGet)->Iterations(n);
+    benchmark::RegisterBenchmark("codec/unpack_pack_hot", BM_CodecHot)->Iterations(n);
   }
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
