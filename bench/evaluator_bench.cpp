@@ -13,7 +13,8 @@
 // a plain std::vector<MemberState> instead. After each year, the bytes of state per member are
 // reported: the packed size (or engine::state_bytes unpacked), median and mean over the members
 // that exist, what the table holds in memory, and a breakdown by part on stderr. `table/get` and
-// `codec/unpack_pack_hot` split what apply's figure spends outside the evaluator (see below).
+// `codec/unpack_pack_hot` split what apply's figure spends outside the evaluator, and
+// `table/touch` what memory alone costs (see below).
 // With --events-file: the operations of a JSON Lines file (INTERFACES.md §1), decoded before
 // timing (duplicates by id dropped, as the store would), applied once, in file order; the total
 // of the points awarded is reported (bench/peers compares it with the peers' totals).
@@ -329,6 +330,27 @@ void BM_TableGet(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
+// The same walk reading every byte of each member's packed state, not unpacking it: what memory
+// alone costs for states of this size (`table/touch`), the floor of any layout as large.
+void BM_TableTouch(benchmark::State& state) {
+  load_year2_order();
+  World& w = world();
+  if (!w.table) {
+    state.SkipWithError("--unpacked has no member table");
+    return;
+  }
+  std::size_t pos = 0;
+  std::uint64_t sum = 0;
+  for (auto _ : state) {
+    if (pos + 16 < g_order.size()) w.table->prefetch_record(g_order[pos + 16]);
+    if (pos + 8 < g_order.size()) w.table->prefetch(g_order[pos + 8]);
+    std::string_view b = w.table->packed_bytes(g_order[pos++ % g_order.size()]);
+    for (char c : b) sum += static_cast<unsigned char>(c);
+    benchmark::DoNotOptimize(sum);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
 void BM_CodecHot(benchmark::State& state) {
   load_year2_order();
   World& w = world();
@@ -486,6 +508,7 @@ int main(int argc, char** argv) {
         ->Iterations(n)
         ->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark("table/get", BM_TableGet)->Iterations(n);
+    benchmark::RegisterBenchmark("table/touch", BM_TableTouch)->Iterations(n);
     benchmark::RegisterBenchmark("codec/unpack_pack_hot", BM_CodecHot)->Iterations(n);
   }
   benchmark::RunSpecifiedBenchmarks();

@@ -49,6 +49,11 @@ class MemberTable {
       __builtin_prefetch(&big_[r.slot]);
   }
   void prefetch_record(std::uint32_t index) const { __builtin_prefetch(&records_[index]); }
+  // The packed bytes of member `index` as the table holds them (empty while it is unpacked).
+  std::string_view packed_bytes(std::uint32_t index) const {
+    const Record& r = records_[index];
+    return r.slot == kCold ? r.bytes() : std::string_view();
+  }
 
   // Whether member `index` exists (joined by an applied operation), without unpacking it.
   bool exists(std::uint32_t index) const;

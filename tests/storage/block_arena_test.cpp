@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include "codec/member_pack.hpp"
 #include "engine/eval/evaluator.hpp"
 #include "storage/member_table.hpp"
 
@@ -171,6 +172,24 @@ TEST(MemberTable, KeepsAStateTooLargeForARecordUnpacked) {
   EXPECT_EQ(table.get(grower).lots.size(), 12000u);
   EXPECT_EQ(table.get(grower).lots.back().amount, 12000);
   EXPECT_TRUE(table.exists(grower));
+}
+
+// packed_bytes is what the table holds for a member at rest: its packed state, and nothing while
+// the member is unpacked (current, or big).
+TEST(MemberTable, PackedBytesAreTheStateAtRestAndEmptyWhileUnpacked) {
+  auto p = plan();
+  MemberTable table(*p);
+  std::uint32_t a = table.add("a");
+  std::uint32_t b = table.add("b");
+  table.get(a).lots.push_back({1, false, Instant{5}, engine::kNever, 0, 7, 7});
+  EXPECT_TRUE(table.packed_bytes(a).empty());  // a is unpacked now
+  table.get(b);                                // packs a back
+  std::string want;
+  engine::MemberState copy = engine::new_member(*p, "a");
+  copy.lots.push_back({1, false, Instant{5}, engine::kNever, 0, 7, 7});
+  codec::pack_member(copy, want);
+  EXPECT_EQ(table.packed_bytes(a), want);
+  EXPECT_TRUE(table.packed_bytes(b).empty());
 }
 
 }  // namespace
