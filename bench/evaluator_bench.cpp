@@ -313,7 +313,10 @@ void load_year2_order() {
   }
 }
 
-void BM_TableGet(benchmark::State& state) {
+// Walks the year-2 stream's members through the table with run_year's prefetches, calling
+// visit(index) for each.
+template <class Visit>
+void walk_table(benchmark::State& state, Visit visit) {
   load_year2_order();
   World& w = world();
   if (!w.table) {
@@ -324,31 +327,26 @@ void BM_TableGet(benchmark::State& state) {
   for (auto _ : state) {
     if (pos + 16 < g_order.size()) w.table->prefetch_record(g_order[pos + 16]);
     if (pos + 8 < g_order.size()) w.table->prefetch(g_order[pos + 8]);
-    engine::MemberState& m = w.table->get(g_order[pos++ % g_order.size()]);
-    benchmark::DoNotOptimize(&m);
+    visit(*w.table, g_order[pos++ % g_order.size()]);
   }
   state.SetItemsProcessed(state.iterations());
+}
+
+void BM_TableGet(benchmark::State& state) {
+  walk_table(state, [](storage::MemberTable& table, std::uint32_t index) {
+    engine::MemberState& m = table.get(index);
+    benchmark::DoNotOptimize(&m);
+  });
 }
 
 // The same walk reading every byte of each member's packed state, not unpacking it: what memory
 // alone costs for states of this size (`table/touch`), the floor of any layout as large.
 void BM_TableTouch(benchmark::State& state) {
-  load_year2_order();
-  World& w = world();
-  if (!w.table) {
-    state.SkipWithError("--unpacked has no member table");
-    return;
-  }
-  std::size_t pos = 0;
   std::uint64_t sum = 0;
-  for (auto _ : state) {
-    if (pos + 16 < g_order.size()) w.table->prefetch_record(g_order[pos + 16]);
-    if (pos + 8 < g_order.size()) w.table->prefetch(g_order[pos + 8]);
-    std::string_view b = w.table->packed_bytes(g_order[pos++ % g_order.size()]);
-    for (char c : b) sum += static_cast<unsigned char>(c);
+  walk_table(state, [&](storage::MemberTable& table, std::uint32_t index) {
+    for (char c : table.packed_bytes(index)) sum += static_cast<unsigned char>(c);
     benchmark::DoNotOptimize(sum);
-  }
-  state.SetItemsProcessed(state.iterations());
+  });
 }
 
 void BM_CodecHot(benchmark::State& state) {
