@@ -67,28 +67,25 @@ Val field_of(const Ctx& ctx, std::size_t slot) {
   return to_val(ctx.event->fields[slot]);
 }
 
-bool is_comparison(OpCode c) {
-  return c == OpCode::kEq || c == OpCode::kNe || c == OpCode::kLt || c == OpCode::kLe ||
-         c == OpCode::kGt || c == OpCode::kGe;
-}
-
 }  // namespace
 
 Val eval(const CompiledExpr& e, Ctx& ctx) {
-  // Most rules are written in a few shapes: `event.amount`, `500`, `event.amount > 0`,
-  // `event.amount * level.rate`. Those are computed here without the stack machine when their
-  // values are the plain case (numbers, in range); anything else, none or an error included, goes
-  // to eval_general, so both give the same result (tests/engine/expr_shortcut_test.cpp).
+  // The shapes most rules are written in (ExprShape, chosen by the planner) are computed here
+  // without the stack machine when their values are the plain case (numbers, in range); anything
+  // else, none or an error included, goes to eval_general, so both give the same result
+  // (tests/engine/expr_shortcut_test.cpp).
   const auto& ops = e.ops;
-  const std::size_t n = ops.size();
-  if (n == 1) {
-    if (ops[0].code == OpCode::kField) return field_of(ctx, ops[0].a);
-    if (ops[0].code == OpCode::kConst) return to_val(ctx.plan.constants[ops[0].a]);
-  } else if (n == 3 && ops[0].code == OpCode::kField && ops[1].code == OpCode::kConst &&
-             is_comparison(ops[2].code)) {
-    Val a = field_of(ctx, ops[0].a);
-    const Value& b = ctx.plan.constants[ops[1].a];
-    if (a.kind == Kind::kNumber && b.kind == Kind::kNumber) {
+  switch (e.shape) {
+    case ExprShape::kGeneral:
+      break;
+    case ExprShape::kField:
+      return field_of(ctx, ops[0].a);
+    case ExprShape::kConst:
+      return to_val(ctx.plan.constants[ops[0].a]);
+    case ExprShape::kFieldCompareConst: {
+      Val a = field_of(ctx, ops[0].a);
+      const Value& b = ctx.plan.constants[ops[1].a];
+      if (a.kind != Kind::kNumber || b.kind != Kind::kNumber) break;
       const std::int64_t x = a.i, y = b.i;
       switch (ops[2].code) {
         case OpCode::kEq:
@@ -105,15 +102,17 @@ Val eval(const CompiledExpr& e, Ctx& ctx) {
           return boolean(x >= y);
       }
     }
-  } else if (n == 4 && ops[0].code == OpCode::kField && ops[1].code == OpCode::kLevel &&
-             ops[2].code == OpCode::kLevelAttr && ops[3].code == OpCode::kMul && ctx.level >= 0 &&
-             static_cast<std::size_t>(ctx.level) < ctx.plan.level_attributes.size()) {
-    Val a = field_of(ctx, ops[0].a);
-    const Value& b = ctx.plan.level_attributes[static_cast<std::size_t>(ctx.level)][ops[2].a];
-    Decimal out;
-    if (a.kind == Kind::kNumber && b.kind == Kind::kNumber &&
-        Decimal::mul(Decimal::from_units(a.i), Decimal::from_units(b.i), out)) {
-      return num(out);
+    case ExprShape::kFieldTimesLevelAttr: {
+      if (ctx.level < 0 || static_cast<std::size_t>(ctx.level) >= ctx.plan.level_attributes.size())
+        break;
+      Val a = field_of(ctx, ops[0].a);
+      const Value& b = ctx.plan.level_attributes[static_cast<std::size_t>(ctx.level)][ops[2].a];
+      Decimal out;
+      if (a.kind == Kind::kNumber && b.kind == Kind::kNumber &&
+          Decimal::mul(Decimal::from_units(a.i), Decimal::from_units(b.i), out)) {
+        return num(out);
+      }
+      break;
     }
   }
   return eval_general(e, ctx);

@@ -33,9 +33,8 @@ struct Ctx {
 
 // Runs a compiled expression. On failure returns none and sets ctx.error.
 Val eval(const CompiledExpr& e, Ctx& ctx);
-// The same on the stack machine alone, without eval's shortcuts for the commonest shapes (one
-// field or constant; a field compared with a constant; a field times a level attribute): what
-// the tests hold the shortcuts to.
+// The same on the stack machine alone, without eval's shortcuts for the commonest shapes
+// (ExprShape): what the tests hold the shortcuts to.
 Val eval_general(const CompiledExpr& e, Ctx& ctx);
 
 // A `when` / `for` condition: an empty expression holds; none or a failure does not.

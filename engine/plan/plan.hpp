@@ -67,10 +67,23 @@ struct Op {
   std::uint16_t b = 0;  // second operand: argument count of kCall
 };
 
+// The shapes most rules are written in, which the evaluator computes without its stack machine
+// when the values are plain numbers (engine/eval/expr.cpp); chosen once, when the expression is
+// lowered (shape_of).
+enum class ExprShape : std::uint8_t {
+  kGeneral,
+  kField,                // event.amount
+  kConst,                // 500
+  kFieldCompareConst,    // event.amount > 0 (any of the six comparisons)
+  kFieldTimesLevelAttr,  // event.amount * level.rate
+};
+ExprShape shape_of(const std::vector<Op>& ops);
+
 // A compiled expression; empty() means "not written" (a missing `when` holds).
 struct CompiledExpr {
   std::vector<Op> ops;
-  std::string text;  // canonical source text, for explain and the graph
+  std::string text;                       // canonical source text, for explain and the graph
+  ExprShape shape = ExprShape::kGeneral;  // shape_of(ops)
   bool empty() const { return ops.empty(); }
 };
 

@@ -158,11 +158,31 @@ Result<std::optional<LocalDate>> Planner::date(const std::string& text, const as
   return std::optional<LocalDate>(*d);
 }
 
+}  // namespace
+
+ExprShape shape_of(const std::vector<Op>& ops) {
+  auto code = [&](std::size_t i) { return ops[i].code; };
+  if (ops.size() == 1 && code(0) == OpCode::kField) return ExprShape::kField;
+  if (ops.size() == 1 && code(0) == OpCode::kConst) return ExprShape::kConst;
+  if (ops.size() == 3 && code(0) == OpCode::kField && code(1) == OpCode::kConst &&
+      code(2) >= OpCode::kEq && code(2) <= OpCode::kGe) {
+    return ExprShape::kFieldCompareConst;
+  }
+  if (ops.size() == 4 && code(0) == OpCode::kField && code(1) == OpCode::kLevel &&
+      code(2) == OpCode::kLevelAttr && code(3) == OpCode::kMul) {
+    return ExprShape::kFieldTimesLevelAttr;
+  }
+  return ExprShape::kGeneral;
+}
+
+namespace {
+
 Result<CompiledExpr> Planner::lower(const ast::Expr& e, const Scope& scope) {
   CompiledExpr out;
   MERIT_RETURN_IF_ERROR(emit(e, scope, out.ops, 0));
   out.text = dsl::print_expression(e);
   if (out.ops.size() > 60000) return at(e.loc, "expression too large");
+  out.shape = shape_of(out.ops);
   return out;
 }
 

@@ -71,6 +71,15 @@ TEST(ExprShortcut, TheShapesCompileAsTheShortcutsExpect) {
   for (std::size_t k = 1; k < p->rules.size(); ++k) {
     EXPECT_EQ(codes(p->rules[k].when).size(), 3u) << p->rules[k].id;
   }
+  // The planner chose the shortcuts' shapes (a program whose shapes were all kGeneral would pass
+  // the comparison below without taking a shortcut).
+  EXPECT_EQ(r1.when.shape, ExprShape::kFieldCompareConst);
+  EXPECT_EQ(r1.body[0].value.shape, ExprShape::kFieldTimesLevelAttr);
+  EXPECT_EQ(r1.body[1].value.shape, ExprShape::kField);
+  EXPECT_EQ(p->rules[1].body[0].value.shape, ExprShape::kConst);
+  for (std::size_t k = 1; k < p->rules.size(); ++k) {
+    EXPECT_EQ(p->rules[k].when.shape, ExprShape::kFieldCompareConst) << p->rules[k].id;
+  }
 }
 
 TEST(ExprShortcut, EveryFieldValueAndLevelGivesWhatTheStackMachineGives) {
