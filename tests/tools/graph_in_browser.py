@@ -98,7 +98,7 @@ def main():
             svg = run([merit, "graph", program, "--format", "svg"])
             graph = run([merit, "graph", program, "--format", "json"])
             if svg.returncode != 0 or graph.returncode != 0:
-                failures.append(f"{name}: merit graph failed: {svg.stderr}{graph.stderr}")
+                failures.append(f"{name}: merit graph failed: {svg.stderr or graph.stderr}")
                 continue
             first_svg = first_svg or svg.stdout
             font, titles, spills = measure(chromium, svg.stdout, workdir, name)
@@ -113,16 +113,19 @@ def main():
             print(f"{name}: {len(titles)} nodes and clusters measured, {len(spills)} labels spill")
 
         # The control: one node label eight times larger must be caught spilling.
-        control = re.sub(r'(<g id="node\d+" class="node">.*?<text [^>]*?font-size=")([\d.]+)',
-                         lambda m: m.group(1) + str(float(m.group(2)) * 8), first_svg, count=1,
-                         flags=re.S)
-        if control == first_svg:
-            failures.append("control: found no node label to enlarge")
+        if first_svg is None:
+            failures.append("control: no program drew an SVG to enlarge a label of")
         else:
-            _, _, spills = measure(chromium, control, workdir, "control")
-            if len(spills) != 1:
-                failures.append(f"control: one enlarged label should spill, {len(spills)} did: "
-                                f"{spills}")
+            control = re.sub(r'(<g id="node\d+" class="node">.*?<text [^>]*?font-size=")([\d.]+)',
+                             lambda m: m.group(1) + str(float(m.group(2)) * 8), first_svg,
+                             count=1, flags=re.S)
+            if control == first_svg:
+                failures.append("control: found no node label to enlarge")
+            else:
+                _, _, spills = measure(chromium, control, workdir, "control")
+                if len(spills) != 1:
+                    failures.append(f"control: one enlarged label should spill, {len(spills)} "
+                                    f"did: {spills}")
     for f in failures:
         print("FAIL " + f)
     return 1 if failures else 0
