@@ -34,6 +34,7 @@
 #include "codec/operation_codec.hpp"
 #include "engine/eval/evaluator.hpp"
 #include "engine/model/award_records.hpp"
+#include "engine/model/lot_records.hpp"
 #include "replay/replay.hpp"
 #include "storage/member_table.hpp"
 
@@ -235,7 +236,7 @@ void report_state_bytes(benchmark::State& state, const World& w, const char* whe
     std::size_t aggs = block(m.aggregates);
     for (const auto& a : m.aggregates) aggs += block(a.window);
     double v[] = {static_cast<double>(sizeof(engine::MemberState)),
-                  static_cast<double>(block(m.lots)),
+                  static_cast<double>(block(m.lots) + m.lots_packed.capacity()),
                   static_cast<double>(block(m.closed_lots)),
                   static_cast<double>(awards),
                   static_cast<double>(block(m.growth_window)),
@@ -247,7 +248,7 @@ void report_state_bytes(benchmark::State& state, const World& w, const char* whe
                   static_cast<double>(block(m.tags))};
     for (std::size_t i = 0; i < std::size(parts); ++i) parts[i].sum += v[i];
     awards_total += engine::award_count(m);
-    lots_total += m.lots.size();
+    lots_total += engine::lot_count(m);
     window_total += m.growth_window.size();
   }
   if (bytes.empty()) return;

@@ -8,6 +8,7 @@
 
 #include "common/varint.hpp"
 #include "engine/model/award_records.hpp"
+#include "engine/model/lot_records.hpp"
 
 namespace merit::codec {
 
@@ -17,16 +18,10 @@ using engine::MemberState;
 
 constexpr std::int64_t kMin64 = std::numeric_limits<std::int64_t>::min();
 constexpr std::int32_t kMin32 = std::numeric_limits<std::int32_t>::min();
-constexpr std::int64_t kSmall = std::int64_t{1} << 60;  // deltas below this take the short forms
+constexpr std::int64_t kSmall = varint::kTimeSmall;  // values below this take the short forms
 
 using varint::unzigzag;
 using varint::zigzag;
-
-// Time tags (low two bits of the first varint): 0 special (payload 0: kNever, 1: the minimum, 2: a
-// raw zigzag value follows, 3: zero, which the state uses for "none" or "not computed" and which
-// would be a five-byte delta from any recent base), 1 whole seconds after the base, 2 milliseconds
-// after the base.
-constexpr std::uint64_t kTagSpecial = 0, kTagSeconds = 1, kTagMillis = 2;
 
 // Writes into `out` through a raw cursor: the string is sized up front (to its capacity, which a
 // reused string already has) and trimmed at the end, so a varint is a few stores, not an append.
@@ -57,18 +52,10 @@ class Writer {
     std::memcpy(p_, v.data(), v.size());
     p_ += v.size();
   }
-  // An instant (ms) relative to `base`, with kNever and the minimum as one byte.
+  // An instant (ms) relative to `base` (varint::put_time: kNever and the minimum in one byte).
   MERIT_INLINE void time(std::int64_t v, std::int64_t base) {
-    if (v == engine::kNever) return u(0);
-    if (v == kMin64) return u(1u << 2);
-    if (v == 0) return u(3u << 2);
-    std::int64_t d = 0;
-    if (__builtin_sub_overflow(v, base, &d) || d >= kSmall || d <= -kSmall) {
-      u(2u << 2);
-      return s(v);
-    }
-    if (d % kMsPerSecond == 0) return u(zigzag(d / kMsPerSecond) << 2 | kTagSeconds);
-    u(zigzag(d) << 2 | kTagMillis);
+    need(2 * varint::kMaxBytes);
+    p_ += varint::put_time(p_, v, base);
   }
   // Decimal units: whole numbers in whole units (tag 0), others in units (tag 1), huge ones raw.
   MERIT_INLINE void dec(std::int64_t units) {
@@ -149,23 +136,14 @@ class Reader {
     return static_cast<std::size_t>(n);
   }
   MERIT_INLINE std::int64_t time(std::int64_t base) {
-    std::uint64_t v = u();
-    switch (v & 3) {
-      case kTagSeconds:
-        return add(base, unzigzag(v >> 2), kMsPerSecond);
-      case kTagMillis:
-        return add(base, unzigzag(v >> 2), 1);
-      case kTagSpecial:
-        if (v == 0) return engine::kNever;
-        if (v == (1u << 2)) return kMin64;
-        if (v == (2u << 2)) return s();
-        if (v == (3u << 2)) return 0;
-        break;
-      default:
-        break;
+    std::int64_t v = 0;
+    std::size_t n = varint::get_time(p_, end_, base, v);
+    if (n == 0) {
+      fail();
+      return 0;
     }
-    fail();
-    return 0;
+    p_ += n;
+    return v;
   }
   MERIT_INLINE std::int64_t dec() {
     std::uint64_t v = u();
@@ -218,12 +196,18 @@ constexpr std::uint64_t kTaskCount = 1, kTaskCompletions = 2, kTaskLast = 4, kTa
 constexpr std::uint64_t kPrivPeriod = 1, kPrivUsed = 2, kPrivGrants = 4;
 constexpr std::uint64_t kRewardPeriod = 1, kRewardUnits = 2;
 constexpr std::uint64_t kAggFirst = 1, kAggLast = 2, kAggWindow = 4, kAggCount = 8, kAggSum = 16;
-constexpr std::uint64_t kLotReversible = 1, kLotPartlyUsed = 2;
+// An encoded lot's least size: id, flags, three times, points.
+constexpr std::size_t kMinLotBytes = 6;
 // An encoded award record's least size: head, 8-byte key, time, lot count, growth.
 constexpr std::size_t kMinAwardBytes = 12;
 
-// Where pack_member joins old and new award records (reused: no allocation once warm).
+// Where pack_member joins old and new award records, and old and new lots (reused: no allocation
+// once warm).
 std::string& award_buffer() {
+  thread_local std::string buffer;
+  return buffer;
+}
+std::string& lot_buffer() {
   thread_local std::string buffer;
   return buffer;
 }
@@ -313,6 +297,7 @@ void pack_member(const MemberState& m, std::string& out) {
   w.time(m.level_since.ms, base);
   w.time(m.review_base.ms, base);
   w.time(m.next_expiry, base);
+  w.time(m.next_release, base);
   w.u(m.done_once);
   w.time(m.review_due, base);
   w.s(m.growth_lifetime);
@@ -325,17 +310,26 @@ void pack_member(const MemberState& m, std::string& out) {
     prev = g.at.ms;
   }
 
-  w.u(m.lots.size());
-  prev = base;
-  for (const auto& lot : m.lots) {
-    w.u(lot.id);
-    w.u((lot.reversible ? kLotReversible : 0) | (lot.amount != lot.original ? kLotPartlyUsed : 0));
-    w.time(lot.earned.ms, prev);
-    w.time(lot.expires, lot.earned.ms);
-    w.time(lot.available_at, lot.earned.ms);
-    w.s(lot.original);
-    if (lot.amount != lot.original) w.s(lot.amount);
-    prev = lot.earned.ms;
+  // Lots: their encoded form (engine/model/lot_records.hpp), copied as bytes; only the lots added
+  // since the member was unpacked are encoded here. The last one's expiry and time earned come
+  // first, so that a new lot can be placed without decoding them.
+  const std::size_t lots = engine::lot_count(m);
+  w.u(lots);
+  if (lots > 0) {
+    const bool tail = !m.lots.empty();
+    const std::int64_t earned = tail ? m.lots.back().earned.ms : m.lots_packed_last_earned;
+    w.time(earned, base);
+    w.time(tail ? m.lots.back().expires : m.lots_packed_last_expires, earned);
+  }
+  if (lots == 0) {
+    // nothing more
+  } else if (m.lots.empty()) {
+    w.str(m.lots_packed);
+  } else {
+    std::string& bytes = lot_buffer();
+    bytes.assign(m.lots_packed);
+    engine::encode_lots(m.lots.data(), m.lots.data() + m.lots.size(), base, bytes);
+    w.str(bytes);
   }
 
   w.u(m.closed_lots.size());
@@ -439,6 +433,7 @@ Result<void> unpack_member(std::string_view bytes, MemberState& m) {
   m.level_since.ms = r.time(base);
   m.review_base.ms = r.time(base);
   m.next_expiry = r.time(base);
+  m.next_release = r.time(base);
   m.done_once = r.u();
   m.review_due = r.time(base);
   m.growth_lifetime = r.s();
@@ -451,19 +446,18 @@ Result<void> unpack_member(std::string_view bytes, MemberState& m) {
     prev = g.at.ms;
   }
 
-  m.lots.resize(r.count());
-  prev = base;
-  for (auto& lot : m.lots) {
-    lot.id = static_cast<std::uint32_t>(r.u());
-    std::uint64_t bits = r.u();
-    lot.reversible = (bits & kLotReversible) != 0;
-    lot.earned.ms = r.time(prev);
-    lot.expires = r.time(lot.earned.ms);
-    lot.available_at = r.time(lot.earned.ms);
-    lot.original = r.s();
-    lot.amount = (bits & kLotPartlyUsed) ? r.s() : lot.original;
-    prev = lot.earned.ms;
+  // Lots stay encoded (decoded by the evaluator only when it reads or changes them): checked here
+  // only for their size, at least kMinLotBytes each.
+  const std::size_t lots = r.count();
+  if (lots > 0) {
+    m.lots_packed_last_earned = r.time(base);
+    m.lots_packed_last_expires = r.time(m.lots_packed_last_earned);
   }
+  std::string_view lot_bytes = lots > 0 ? r.str() : std::string_view();
+  if (lots > lot_bytes.size() / kMinLotBytes) r.fail();
+  m.lots_packed.assign(lot_bytes);
+  m.lots_packed_count = static_cast<std::uint32_t>(lots);
+  m.lots.clear();
 
   m.closed_lots.resize(r.count());
   for (auto& c : m.closed_lots) {

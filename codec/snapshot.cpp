@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/model/award_records.hpp"
+#include "engine/model/lot_records.hpp"
 
 namespace merit::codec {
 
@@ -57,10 +58,10 @@ std::string member_snapshot_json(const engine::MemberState& m) {
   for (const auto& g : m.growth_window) gw.push_back(json::array({g.at.ms, g.amount}));
   j["growth_window"] = gw;
   json lots = json::array();
-  for (const auto& l : m.lots) {
+  engine::for_each_lot(m, [&](const engine::Lot& l) {
     lots.push_back(json::array(
         {l.id, l.reversible, l.earned.ms, l.expires, l.available_at, l.original, l.amount}));
-  }
+  });
   j["lots"] = lots;
   json closed = json::array();
   for (const auto& c : m.closed_lots) closed.push_back(json::array({c.id, c.spent}));

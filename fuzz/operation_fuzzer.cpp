@@ -23,6 +23,7 @@
 #include "codec/snapshot.hpp"
 #include "codec/state_json.hpp"
 #include "engine/eval/evaluator.hpp"
+#include "engine/model/lot_records.hpp"
 #include "replay/replay.hpp"
 
 // Fails loudly, naming the broken promise (the inputs that break one are kept by libFuzzer).
@@ -111,7 +112,9 @@ std::int64_t points_moved(const engine::ApplyResult& r) {
 
 // The members and shared state after applying `text`'s operations, each refusal's code in order;
 // with `split_at` > 0, every state is saved as a snapshot and resumed from it after that many
-// lines, as `merit replay --save-state` then `--state` would.
+// lines, as `merit replay --save-state` then `--state` would. With `through_codec`, a member is
+// packed after each operation and unpacked before the next, as the member table does (its lots
+// and award records then stay encoded until the evaluator needs them).
 struct Outcome {
   std::map<std::string, engine::MemberState> members;
   std::map<std::string, std::int64_t> ledger;  // points the effects added less what they took
@@ -119,7 +122,8 @@ struct Outcome {
   std::vector<std::string> refusals;
 };
 
-Outcome apply_all(Program& program, std::string_view text, int split_at) {
+Outcome apply_all(Program& program, std::string_view text, int split_at,
+                  bool through_codec = false) {
   const engine::Plan& p = *program.plan;
   codec::OperationDecoder& decoder = *program.decoder;
   Outcome o;
@@ -167,6 +171,7 @@ Outcome apply_all(Program& program, std::string_view text, int split_at) {
     o.ledger[op.member] += points_moved(result);
     if (op.time > latest) latest = op.time;
     check_member(p, m, op.time);
+    if (through_codec) FUZZ_CHECK(codec::unpack_member(packed(m), m));
   }
   // A year after the last operation: expiries and reviews carried out.
   Instant later{latest.ms + 366 * kMsPerDay};
@@ -178,17 +183,18 @@ Outcome apply_all(Program& program, std::string_view text, int split_at) {
     // The ledger adds up to the balance, and the lots (less any debt) to the same.
     engine::MemberView v = engine::view(p, m, later);
     std::int64_t lots = 0;
-    for (const auto& l : m.lots) lots += l.amount;
+    engine::for_each_lot(m, [&](const engine::Lot& l) { lots += l.amount; });
     FUZZ_CHECK(o.ledger[id] == v.available + v.pending);
     FUZZ_CHECK(lots - m.debt == v.available + v.pending);
   }
   return o;
 }
 
-// The packed state without its caches (the next expiry and review due times, the once-only tasks
-// done), which a snapshot leaves out and the evaluator works out again.
+// The packed state without its caches (the next expiry, release and review due times, the
+// once-only tasks done), which a snapshot leaves out and the evaluator works out again.
 std::string without_caches(engine::MemberState m) {
   m.next_expiry = 0;
+  m.next_release = 0;
   m.review_due = 0;
   m.done_once = 0;
   return packed(m);
@@ -208,6 +214,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(whole.shared.campaign_awarded == resumed.shared.campaign_awarded);
   FUZZ_CHECK(whole.shared.reward_redeemed == resumed.shared.reward_redeemed);
   FUZZ_CHECK(whole.members.size() == resumed.members.size());
+  // Kept packed between operations, as the member table keeps them: the same refusals and states.
+  Outcome packed_between = apply_all(program, text, 0, true);
+  FUZZ_CHECK(whole.refusals == packed_between.refusals);
+  FUZZ_CHECK(whole.ledger == packed_between.ledger);
+  for (auto& [id, m] : whole.members) {
+    auto it = packed_between.members.find(id);
+    FUZZ_CHECK(it != packed_between.members.end());
+    FUZZ_CHECK(packed(m) == packed(it->second));
+  }
   for (auto& [id, m] : whole.members) {
     auto it = resumed.members.find(id);
     FUZZ_CHECK(it != resumed.members.end());

@@ -9,6 +9,7 @@
 
 #include "engine/eval/internal.hpp"
 #include "engine/model/award_records.hpp"
+#include "engine/model/lot_records.hpp"
 
 namespace merit::engine {
 
@@ -61,17 +62,17 @@ std::int64_t next_review_due(const Plan& plan, const MemberState& m) {
 
 std::int64_t available_points(const MemberState& m, Instant t) {
   std::int64_t a = 0;
-  for (const auto& l : m.lots) {
+  for_each_lot(m, [&](const Lot& l) {
     if (l.available_at <= t.ms && l.expires > t.ms) a += l.amount;
-  }
+  });
   return a - m.debt;
 }
 
 std::int64_t pending_points(const MemberState& m, Instant t) {
   std::int64_t a = 0;
-  for (const auto& l : m.lots) {
+  for_each_lot(m, [&](const Lot& l) {
     if (l.available_at > t.ms && l.expires > t.ms) a += l.amount;
-  }
+  });
   return a;
 }
 
@@ -191,6 +192,8 @@ class Run {
     record_pushed_ = false;
     if (!time_undo_taken_) return;
     const auto& u = scratch_.time_undo;
+    // Expiring and releasing decoded every lot first (a no-op then).
+    if (!u.expired.empty() || !u.released.empty()) unpack_lots(m_);
     m_.lots.insert(m_.lots.begin(), u.expired.begin(), u.expired.end());
     m_.closed_lots.resize(u.closed_lots);
     m_.growth_window.insert(m_.growth_window.begin(), u.trimmed.begin(), u.trimmed.end());
@@ -276,6 +279,7 @@ class Run {
   std::int64_t& cap_used(Instant t);
   void take(std::int64_t amount, Instant t, EffectKind kind, Cause c, int idx);
   void close_lot(const Lot& l);
+  void expire_lot(const Lot& l);  // its ledger entry, and closed
   void reverse(int event_type, const std::string& key, Instant t, Cause c, int idx);
   void insert_lot(Lot l);
 
@@ -344,6 +348,16 @@ class Run {
 // ---- lots -------------------------------------------------------------------------------------
 
 void Run::insert_lot(Lot l) {
+  // A new lot has the highest id, so it sorts after the last encoded lot unless it expires sooner,
+  // or at the same time having been earned earlier; only then are the encoded lots decoded.
+  if (m_.lots_packed_count > 0 &&
+      (l.expires < m_.lots_packed_last_expires ||
+       (l.expires == m_.lots_packed_last_expires && l.earned.ms < m_.lots_packed_last_earned))) {
+    unpack_lots(m_);
+  }
+  if (l.available_at > 0 && m_.next_release != 0) {
+    m_.next_release = std::min(m_.next_release, l.available_at);
+  }
   auto it = std::upper_bound(m_.lots.begin(), m_.lots.end(), l, lot_before);
   m_.lots.insert(it, std::move(l));
 }
@@ -448,7 +462,7 @@ std::int64_t Run::credit(std::int64_t amount, const Award& who, Instant t, std::
   if (into_lot <= 0) return amount;
   // Awards of one operation with the same expiry and release share a lot. Lot ids grow with every
   // lot made, so until this operation made one no lot has an id >= first_lot_id_ and there is
-  // nothing to look for.
+  // nothing to look for. The lots it made are all in m_.lots: none was encoded since.
   bool reversible = who.record != nullptr;
   if (m_.next_lot_id != first_lot_id_) {
     for (auto& l : m_.lots) {
@@ -483,6 +497,7 @@ void Run::take(std::int64_t amount, Instant t, EffectKind kind, Cause c, int idx
   if (amount <= 0) return;
   Effect& e = effect(kind, c, idx, t);
   std::int64_t need = amount;
+  unpack_lots(m_);
   for (auto it = m_.lots.begin(); it != m_.lots.end() && need > 0;) {
     if (it->available_at > t.ms || it->expires <= t.ms) {
       ++it;
@@ -515,27 +530,57 @@ void Run::expire(Instant t) {
   // The member remembers its soonest expiry, so most events never touch the lots to learn that
   // nothing expires (0: not known, look).
   if (m_.next_expiry != 0 && m_.next_expiry > t.ms) return;
-  // The expired lots lead the list (soonest expiry first): recorded in order, then removed at once.
+  // The expired lots lead the list (soonest expiry first), the encoded ones first: each is
+  // recorded in order, then all are removed at once. Encoded lots are decoded one at a time and
+  // their bytes dropped from the front (each lot's bytes stand alone); the rest stay encoded.
+  if (m_.lots_packed_count > 0) {
+    const std::string_view bytes = m_.lots_packed;
+    LotReader r(bytes, m_.joined.ms);
+    std::uint32_t gone = 0;
+    std::size_t kept_from = 0;  // where the first lot that stays begins
+    Lot l;
+    while (gone < m_.lots_packed_count) {
+      if (!r.next(l)) corrupt_lots(m_);
+      if (l.expires > t.ms) break;
+      expire_lot(l);
+      if (time_undo_taken_) scratch_.time_undo.expired.push_back(l);
+      ++gone;
+      kept_from = bytes.size() - r.rest().size();
+    }
+    if (gone > 0) {
+      m_.lots_packed.erase(0, kept_from);
+      m_.lots_packed_count -= gone;
+    }
+    // A lot still encoded has not expired, and every lot after it expires no sooner.
+    if (m_.lots_packed_count > 0) return;
+  }
   auto& lots = m_.lots;
   std::size_t gone = 0;
-  for (; gone < lots.size() && lots[gone].expires <= t.ms; ++gone) {
-    before_change();
-    const Lot& l = lots[gone];
-    Effect& e = effect(EffectKind::kExpire, Cause::kSystem, -1, Instant{l.expires});
-    e.amount = l.amount;
-    e.lots.push_back({l.id, l.amount});
-    close_lot(l);
-  }
+  for (; gone < lots.size() && lots[gone].expires <= t.ms; ++gone) expire_lot(lots[gone]);
   if (gone == 0) return;
   if (time_undo_taken_) {
-    scratch_.time_undo.expired.assign(lots.begin(),
-                                      lots.begin() + static_cast<std::ptrdiff_t>(gone));
+    auto& expired = scratch_.time_undo.expired;
+    expired.insert(expired.end(), lots.begin(), lots.begin() + static_cast<std::ptrdiff_t>(gone));
   }
   lots.erase(lots.begin(), lots.begin() + static_cast<std::ptrdiff_t>(gone));
 }
 
+void Run::expire_lot(const Lot& l) {
+  before_change();
+  Effect& e = effect(EffectKind::kExpire, Cause::kSystem, -1, Instant{l.expires});
+  e.amount = l.amount;
+  e.lots.push_back({l.id, l.amount});
+  close_lot(l);
+}
+
 void Run::release(Instant t) {
+  // The member remembers a time before which nothing is released, so most events never touch the
+  // lots (which may be encoded) to learn that nothing is due.
+  if (m_.next_release != 0 && m_.next_release > t.ms) return;
+  unpack_lots(m_);
+  std::int64_t next = kNever;
   for (auto& l : m_.lots) {
+    if (l.available_at > t.ms) next = std::min(next, l.available_at);
     if (l.available_at > 0 && l.available_at <= t.ms) {
       before_change();
       if (time_undo_taken_) scratch_.time_undo.released.emplace_back(l.id, l.available_at);
@@ -545,9 +590,11 @@ void Run::release(Instant t) {
       l.available_at = 0;
     }
   }
+  m_.next_release = next;
 }
 
 void Run::reverse(int event_type, const std::string& key_text, Instant t, Cause c, int idx) {
+  unpack_lots(m_);
   const std::uint64_t key = award_key(key_text);
   // Undoes one record if it matches; whether it did.
   auto reverse_one = [&](AwardRecord& rec) {
@@ -1552,6 +1599,7 @@ void apply(const Plan& plan, MemberState& member, SharedState& shared, const Ope
                             (plan.may_fail || plan.may_fail_late || !member.exists);
   const bool backup_lazily = op.kind == OpKind::kRedeem || op.kind == OpKind::kUse;
   const std::int64_t review_due = member.review_due;
+  const std::int64_t next_release = member.next_release;
   if (backup_first) {
     sc.member_backup = member;
     sc.shared_backup = shared;
@@ -1588,13 +1636,17 @@ void apply(const Plan& plan, MemberState& member, SharedState& shared, const Ope
     } else {
       run.undo_before_awards();
     }
-    // Step 3 may have computed the cached review due time before the backup was taken.
-    if (!backup_first) member.review_due = review_due;
+    // Step 3 may have computed the cached review due time and release time before the backup
+    // was taken.
+    if (!backup_first) {
+      member.review_due = review_due;
+      member.next_release = next_release;
+    }
     // The lots are as they were, and so is the cached next expiry (nothing else writes it): a
     // refused operation leaves the member byte for byte as it was, caches included.
     return;
   }
-  member.next_expiry = member.lots.empty() ? kNever : member.lots.front().expires;
+  member.next_expiry = first_lot_expiry(member);
 }
 
 void advance(const Plan& plan, MemberState& member, Instant t, ApplyResult& out) {
@@ -1618,7 +1670,7 @@ void advance(const Plan& plan, MemberState& member, Instant t, ApplyResult& out)
     out.effects.resize(kept);
     out.rejection = Rejection{"evaluation_error", run.error()};
   }
-  member.next_expiry = member.lots.empty() ? kNever : member.lots.front().expires;
+  member.next_expiry = first_lot_expiry(member);
 }
 
 }  // namespace merit::engine

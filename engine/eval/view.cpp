@@ -5,6 +5,7 @@
 
 #include "engine/eval/evaluator.hpp"
 #include "engine/eval/internal.hpp"
+#include "engine/model/lot_records.hpp"
 
 namespace merit::engine {
 
@@ -55,14 +56,14 @@ void view_into(const Plan& plan, const MemberState& m, Instant as_of, MemberView
   // whose points add up to nothing left out. Lots are kept in order of expiry, so the days come in
   // order and one day's lots are neighbours.
   v.expiring.clear();
-  for (const auto& l : m.lots) {
-    if (l.available_at > as_of.ms || l.expires <= as_of.ms || l.expires == kNever) continue;
+  for_each_lot(m, [&](const Lot& l) {
+    if (l.available_at > as_of.ms || l.expires <= as_of.ms || l.expires == kNever) return;
     LocalDate last = plan.zone.date_of(Instant{l.expires - 1});
     if (!v.expiring.empty() && v.expiring.back().first.days == last.days)
       v.expiring.back().second += l.amount;
     else
       v.expiring.push_back({last, l.amount});
-  }
+  });
   std::erase_if(v.expiring, [](const auto& day) { return day.second <= 0; });
   v.growth_lifetime = m.growth_lifetime;
   v.growth_qualifying = qualifying_growth(plan, m, as_of);

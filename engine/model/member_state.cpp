@@ -36,6 +36,7 @@ std::size_t vector_bytes(const std::vector<T>& v) {
 std::size_t state_bytes(const MemberState& m) {
   std::size_t n = sizeof(MemberState) + heap_bytes(m.id);
   n += vector_bytes(m.growth_window);
+  n += heap_bytes(m.lots_packed);
   n += vector_bytes(m.lots);
   n += vector_bytes(m.closed_lots);
   n += heap_bytes(m.awards_packed);

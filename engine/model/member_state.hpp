@@ -97,13 +97,24 @@ struct MemberState {
   Instant joined;
   int level = 0;  // ladder index
   Instant level_since;
-  Instant review_base;           // the later of the last level change and the last review
-  std::int64_t next_expiry = 0;  // cache: ms the soonest lot expires (kNever: no lots; 0: unknown)
-  std::uint64_t done_once = 0;   // cache: bit t set when once-only task t (< 64) is completed
-  std::int64_t review_due = 0;   // cache: ms the next review is due (0: not yet computed; a
-                                 // derived value, so snapshots leave it out)
+  Instant review_base;            // the later of the last level change and the last review
+  std::int64_t next_expiry = 0;   // cache: ms the soonest lot expires (kNever: no lots; 0: unknown)
+  std::int64_t next_release = 0;  // cache: ms before which no pending lot is released (a lower
+                                  // bound: kNever none pending; 0 unknown, look)
+  std::uint64_t done_once = 0;    // cache: bit t set when once-only task t (< 64) is completed
+  std::int64_t review_due = 0;    // cache: ms the next review is due (0: not yet computed; a
+                                  // derived value, so snapshots leave it out)
   std::int64_t growth_lifetime = 0;
   std::vector<GrowthEntry> growth_window;  // only with `growth { window ... }`
+  // Lots, in spend order: the first `lots_packed_count` kept encoded in `lots_packed`
+  // (engine/model/lot_records.hpp), the rest, in order after them, in `lots`. What reads or
+  // changes lots other than by adding one after all the others calls unpack_lots() first (or
+  // reads them with for_each_lot()); a new lot that sorts after the last encoded one (later
+  // expiry, or the same expiry earned no earlier) is added to `lots` and leaves them encoded.
+  std::string lots_packed;
+  std::uint32_t lots_packed_count = 0;
+  std::int64_t lots_packed_last_expires = 0;  // the last encoded lot's expiry and time earned
+  std::int64_t lots_packed_last_earned = 0;   // (meaningless when none is encoded)
   std::vector<Lot> lots;
   std::vector<ClosedLot> closed_lots;
   // Award records, only for event types some `reverse` targets: the oldest

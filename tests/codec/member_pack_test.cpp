@@ -11,6 +11,7 @@
 
 #include "codec/snapshot.hpp"
 #include "engine/model/award_records.hpp"
+#include "engine/model/lot_records.hpp"
 #include "replay/generate.hpp"
 #include "replay/replay.hpp"
 
@@ -29,6 +30,7 @@ void expect_same(const MemberState& a, const MemberState& b) {
   // What the snapshot leaves out: the caches.
   EXPECT_EQ(a.review_due, b.review_due);
   EXPECT_EQ(a.next_expiry, b.next_expiry);
+  EXPECT_EQ(a.next_release, b.next_release);
   EXPECT_EQ(a.done_once, b.done_once);
   // The award records, decoded (unpack_member leaves them encoded).
   MemberState da = a, db = b;
@@ -52,6 +54,7 @@ MemberState everything() {
   m.level_since = Instant{1'767'225'600'000 + 86'400'000};
   m.review_base = Instant{1'700'000'000'000};  // before joining: a negative delta
   m.next_expiry = engine::kNever;
+  m.next_release = 1'767'225'600'000 + 7 * 86'400'000;
   m.done_once = 0x8000'0000'0000'0005ull;
   m.review_due = 0;
   m.growth_lifetime = 123'456'789'012;
@@ -144,10 +147,10 @@ TEST(MemberPack, AnUntouchedMemberIsSmall) {
   m.attributes.resize(3);
   std::string bytes;
   pack_member(m, bytes);
-  // Version, id (1 + 8), flags: 11 bytes. Then a byte each: 4 times, level, done_once, growth, 3
+  // Version, id (1 + 8), flags: 11 bytes. Then a byte each: 5 times, level, done_once, growth, 3
   // list lengths, the award records' count and byte length, 4 counters, 5 more lengths, and one per
-  // task, privilege, reward, aggregate and unset attribute (10): 44 in all.
-  EXPECT_LE(bytes.size(), 44u) << bytes.size();
+  // task, privilege, reward, aggregate and unset attribute (10): 45 in all.
+  EXPECT_LE(bytes.size(), 45u) << bytes.size();
   MemberState back;
   ASSERT_TRUE(unpack_member(bytes, back).has_value());
   expect_same(m, back);
@@ -169,6 +172,7 @@ TEST(MemberPack, TheZeroInstantTakesOneByteWhateverTheJoinTime) {
   EXPECT_LE(zero.size() + 8, one.size()) << zero.size() << " vs " << one.size();
   MemberState back;
   ASSERT_TRUE(unpack_member(zero, back).has_value());
+  engine::unpack_lots(back);
   EXPECT_EQ(back.lots.at(0).available_at, 0);
   EXPECT_EQ(back.review_due, 0);
 }
@@ -186,7 +190,8 @@ TEST(MemberPack, AReusedStateKeepsNothingOfThePreviousMember) {
   ASSERT_TRUE(unpack_member(big_bytes, scratch).has_value());
   ASSERT_TRUE(unpack_member(small_bytes, scratch).has_value());
   expect_same(small, scratch);
-  EXPECT_TRUE(scratch.lots.empty());
+  EXPECT_EQ(engine::lot_count(scratch), 0u);
+  EXPECT_TRUE(scratch.lots_packed.empty());
   EXPECT_TRUE(scratch.tasks[1].window.empty());
   EXPECT_EQ(scratch.tasks[1].last_completion, kMin);
 }

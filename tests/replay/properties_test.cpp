@@ -13,6 +13,7 @@
 
 #include "codec/state_json.hpp"
 #include "engine/eval/evaluator.hpp"
+#include "engine/model/lot_records.hpp"
 #include "replay/generate.hpp"
 #include "replay/replay.hpp"
 
@@ -123,10 +124,10 @@ TEST_P(Properties, LedgerAddsUpToTheBalances) {
       engine::MemberView v = engine::view(*plan, m, t);
       EXPECT_EQ(ledger[id], v.available + v.pending) << id << " seed " << seed;
       std::int64_t lots = 0, never = 0;
-      for (const auto& l : m.lots) {
+      engine::for_each_lot(m, [&](const engine::Lot& l) {
         lots += l.amount;
         if (l.expires == engine::kNever && l.available_at <= t.ms) never += l.amount;
-      }
+      });
       EXPECT_EQ(lots - m.debt, v.available + v.pending) << id;
       std::int64_t expiring = 0;
       for (const auto& [day, amount] : v.expiring) expiring += amount;

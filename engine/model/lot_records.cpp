@@ -1,0 +1,112 @@
+// Lots as bytes (lot_records.hpp).
+#include "engine/model/lot_records.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "common/varint.hpp"
+
+namespace merit::engine {
+
+namespace {
+
+using varint::unzigzag;
+using varint::zigzag;
+
+constexpr std::uint64_t kReversible = 1, kPartlyUsed = 2;
+
+}  // namespace
+
+void encode_lots(const Lot* begin, const Lot* end, std::int64_t joined, std::string& out) {
+  // At most seven values a lot, the three times up to two varints each.
+  constexpr std::size_t kMaxLot = 10 * varint::kMaxBytes;
+  std::size_t used = out.size();
+  out.resize(used + kMaxLot * static_cast<std::size_t>(end - begin));
+  char* p = out.data() + used;
+  for (const Lot* l = begin; l != end; ++l) {
+    const bool partly = l->amount != l->original;
+    p += varint::put(p, l->id);
+    p += varint::put(p, (l->reversible ? kReversible : 0) | (partly ? kPartlyUsed : 0));
+    p += varint::put_time(p, l->earned.ms, joined);
+    p += varint::put_time(p, l->expires, l->earned.ms);
+    p += varint::put_time(p, l->available_at, l->earned.ms);
+    p += varint::put(p, zigzag(l->original));
+    if (partly) p += varint::put(p, zigzag(l->amount));
+  }
+  out.resize(static_cast<std::size_t>(p - out.data()));
+}
+
+bool LotReader::next(Lot& out) {
+  if (p_ == end_ || !ok_) return false;
+  std::uint64_t id = 0, flags = 0, original = 0, amount = 0;
+  std::size_t n = 0;
+  auto fail = [&] {
+    ok_ = false;
+    p_ = end_;
+    return false;
+  };
+  if ((n = varint::get(p_, end_, id)) == 0 || id > 0xffffffffu) return fail();
+  p_ += n;
+  if ((n = varint::get(p_, end_, flags)) == 0 || flags > 3) return fail();
+  p_ += n;
+  if ((n = varint::get_time(p_, end_, joined_, out.earned.ms)) == 0) return fail();
+  p_ += n;
+  if ((n = varint::get_time(p_, end_, out.earned.ms, out.expires)) == 0) return fail();
+  p_ += n;
+  if ((n = varint::get_time(p_, end_, out.earned.ms, out.available_at)) == 0) return fail();
+  p_ += n;
+  if ((n = varint::get(p_, end_, original)) == 0) return fail();
+  p_ += n;
+  amount = original;
+  if (flags & kPartlyUsed) {
+    if ((n = varint::get(p_, end_, amount)) == 0) return fail();
+    p_ += n;
+  }
+  out.id = static_cast<std::uint32_t>(id);
+  out.reversible = (flags & kReversible) != 0;
+  out.original = unzigzag(original);
+  out.amount = unzigzag(amount);
+  return true;
+}
+
+bool decode_lots(std::string_view bytes, std::uint32_t count, std::int64_t joined,
+                 std::vector<Lot>& out) {
+  LotReader r(bytes, joined);
+  out.reserve(out.size() + count);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    if (!r.next(out.emplace_back())) return false;
+  }
+  return r.at_end();
+}
+
+void corrupt_lots(const MemberState& m) {
+  std::fprintf(stderr, "merit: corrupt lots of member %s\n", m.id.c_str());
+  std::abort();
+}
+
+void unpack_lots(MemberState& m) {
+  const std::size_t n = m.lots_packed_count;
+  if (n == 0) return;
+  // Decoded in place, in front of the lots already decoded: a reused state's vector keeps its
+  // capacity, so this allocates only when the member has more lots than it ever had.
+  m.lots.insert(m.lots.begin(), n, Lot{});
+  LotReader r(m.lots_packed, m.joined.ms);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!r.next(m.lots[i])) corrupt_lots(m);
+  }
+  if (!r.at_end()) corrupt_lots(m);
+  m.lots_packed.clear();
+  m.lots_packed_count = 0;
+}
+
+std::int64_t first_lot_expiry(const MemberState& m) {
+  if (m.lots_packed_count > 0) {
+    LotReader r(m.lots_packed, m.joined.ms);
+    Lot l;
+    if (!r.next(l)) corrupt_lots(m);
+    return l.expires;
+  }
+  return m.lots.empty() ? kNever : m.lots.front().expires;
+}
+
+}  // namespace merit::engine
