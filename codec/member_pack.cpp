@@ -48,6 +48,9 @@ class Writer {
   }
   void str(std::string_view v) {
     u(v.size());
+    raw(v);
+  }
+  void raw(std::string_view v) {  // bytes without their length
     need(v.size());
     std::memcpy(p_, v.data(), v.size());
     p_ += v.size();
@@ -201,7 +204,7 @@ constexpr std::size_t kMinLotBytes = 6;
 // An encoded award record's least size: head, 8-byte key, time, lot count, growth.
 constexpr std::size_t kMinAwardBytes = 12;
 
-// Where pack_member joins old and new award records, and old and new lots (reused: no allocation
+// Where pack_member joins old and new award records, and encodes new lots (reused: no allocation
 // once warm).
 std::string& award_buffer() {
   thread_local std::string buffer;
@@ -321,15 +324,14 @@ void pack_member(const MemberState& m, std::string& out) {
     w.time(earned, base);
     w.time(tail ? m.lots.back().expires : m.lots_packed_last_expires, earned);
   }
-  if (lots == 0) {
-    // nothing more
-  } else if (m.lots.empty()) {
-    w.str(m.lots_packed);
-  } else {
-    std::string& bytes = lot_buffer();
-    bytes.assign(m.lots_packed);
-    engine::encode_lots(m.lots.data(), m.lots.data() + m.lots.size(), base, bytes);
-    w.str(bytes);
+  if (lots > 0) {
+    // The old bytes as they are, then the new lots (encoded aside: the length comes first).
+    std::string& added = lot_buffer();
+    added.clear();
+    engine::encode_lots(m.lots.data(), m.lots.data() + m.lots.size(), base, added);
+    w.u(m.lots_packed.size() + added.size());
+    w.raw(m.lots_packed);
+    w.raw(added);
   }
 
   w.u(m.closed_lots.size());

@@ -61,7 +61,8 @@ inline std::size_t get(const char* p, const char* end, std::uint64_t& v) {
 // instant follows (a delta too far to take the short forms). put_time needs 2 * kMaxBytes of room.
 inline constexpr std::int64_t kTimeSmall = std::int64_t{1} << 60;
 
-inline std::size_t put_time(char* p, std::int64_t v, std::int64_t base) {
+__attribute__((always_inline)) inline std::size_t put_time(char* p, std::int64_t v,
+                                                           std::int64_t base) {
   constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
   constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
   if (v == kMax) return put(p, 0);
@@ -77,7 +78,8 @@ inline std::size_t put_time(char* p, std::int64_t v, std::int64_t base) {
 }
 
 // Reads what put_time wrote into v; its length, or 0 on malformed bytes (v unspecified).
-inline std::size_t get_time(const char* p, const char* end, std::int64_t base, std::int64_t& v) {
+__attribute__((always_inline)) inline std::size_t get_time(const char* p, const char* end,
+                                                           std::int64_t base, std::int64_t& v) {
   std::uint64_t code = 0;
   std::size_t n = get(p, end, code);
   if (n == 0) return 0;

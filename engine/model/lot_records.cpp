@@ -8,14 +8,7 @@
 
 namespace merit::engine {
 
-namespace {
-
-using varint::unzigzag;
 using varint::zigzag;
-
-constexpr std::uint64_t kReversible = 1, kPartlyUsed = 2;
-
-}  // namespace
 
 void encode_lots(const Lot* begin, const Lot* end, std::int64_t joined, std::string& out) {
   // At most seven values a lot, the three times up to two varints each.
@@ -26,7 +19,7 @@ void encode_lots(const Lot* begin, const Lot* end, std::int64_t joined, std::str
   for (const Lot* l = begin; l != end; ++l) {
     const bool partly = l->amount != l->original;
     p += varint::put(p, l->id);
-    p += varint::put(p, (l->reversible ? kReversible : 0) | (partly ? kPartlyUsed : 0));
+    p += varint::put(p, (l->reversible ? kLotReversible : 0) | (partly ? kLotPartlyUsed : 0));
     p += varint::put_time(p, l->earned.ms, joined);
     p += varint::put_time(p, l->expires, l->earned.ms);
     p += varint::put_time(p, l->available_at, l->earned.ms);
@@ -34,39 +27,6 @@ void encode_lots(const Lot* begin, const Lot* end, std::int64_t joined, std::str
     if (partly) p += varint::put(p, zigzag(l->amount));
   }
   out.resize(static_cast<std::size_t>(p - out.data()));
-}
-
-bool LotReader::next(Lot& out) {
-  if (p_ == end_ || !ok_) return false;
-  std::uint64_t id = 0, flags = 0, original = 0, amount = 0;
-  std::size_t n = 0;
-  auto fail = [&] {
-    ok_ = false;
-    p_ = end_;
-    return false;
-  };
-  if ((n = varint::get(p_, end_, id)) == 0 || id > 0xffffffffu) return fail();
-  p_ += n;
-  if ((n = varint::get(p_, end_, flags)) == 0 || flags > 3) return fail();
-  p_ += n;
-  if ((n = varint::get_time(p_, end_, joined_, out.earned.ms)) == 0) return fail();
-  p_ += n;
-  if ((n = varint::get_time(p_, end_, out.earned.ms, out.expires)) == 0) return fail();
-  p_ += n;
-  if ((n = varint::get_time(p_, end_, out.earned.ms, out.available_at)) == 0) return fail();
-  p_ += n;
-  if ((n = varint::get(p_, end_, original)) == 0) return fail();
-  p_ += n;
-  amount = original;
-  if (flags & kPartlyUsed) {
-    if ((n = varint::get(p_, end_, amount)) == 0) return fail();
-    p_ += n;
-  }
-  out.id = static_cast<std::uint32_t>(id);
-  out.reversible = (flags & kReversible) != 0;
-  out.original = unzigzag(original);
-  out.amount = unzigzag(amount);
-  return true;
 }
 
 bool decode_lots(std::string_view bytes, std::uint32_t count, std::int64_t joined,

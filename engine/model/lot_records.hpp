@@ -17,9 +17,12 @@
 #include <string_view>
 #include <vector>
 
+#include "common/varint.hpp"
 #include "engine/model/member_state.hpp"
 
 namespace merit::engine {
+
+inline constexpr std::uint64_t kLotReversible = 1, kLotPartlyUsed = 2;  // a lot's flags
 
 // Appends the encoded form of lots [begin, end) of a member who joined at `joined` (ms) to `out`.
 void encode_lots(const Lot* begin, const Lot* end, std::int64_t joined, std::string& out);
@@ -43,6 +46,39 @@ class LotReader {
   std::int64_t joined_;
   bool ok_ = true;
 };
+
+inline bool LotReader::next(Lot& out) {
+  if (p_ == end_ || !ok_) return false;
+  std::uint64_t id = 0, flags = 0, original = 0, amount = 0;
+  std::size_t n = 0;
+  auto fail = [&] {
+    ok_ = false;
+    p_ = end_;
+    return false;
+  };
+  if ((n = varint::get(p_, end_, id)) == 0 || id > 0xffffffffu) return fail();
+  p_ += n;
+  if ((n = varint::get(p_, end_, flags)) == 0 || flags > 3) return fail();
+  p_ += n;
+  if ((n = varint::get_time(p_, end_, joined_, out.earned.ms)) == 0) return fail();
+  p_ += n;
+  if ((n = varint::get_time(p_, end_, out.earned.ms, out.expires)) == 0) return fail();
+  p_ += n;
+  if ((n = varint::get_time(p_, end_, out.earned.ms, out.available_at)) == 0) return fail();
+  p_ += n;
+  if ((n = varint::get(p_, end_, original)) == 0) return fail();
+  p_ += n;
+  amount = original;
+  if (flags & kLotPartlyUsed) {
+    if ((n = varint::get(p_, end_, amount)) == 0) return fail();
+    p_ += n;
+  }
+  out.id = static_cast<std::uint32_t>(id);
+  out.reversible = (flags & kLotReversible) != 0;
+  out.original = varint::unzigzag(original);
+  out.amount = varint::unzigzag(amount);
+  return true;
+}
 
 // Decodes exactly `count` lots from `bytes`, appending them to `out`. False (with `out`
 // unspecified) when the bytes are not `count` whole lots.
