@@ -323,8 +323,6 @@ void pack_member(const MemberState& m, std::string& out) {
     const std::int64_t earned = tail ? m.lots.back().earned.ms : m.lots_packed_last_earned;
     w.time(earned, base);
     w.time(tail ? m.lots.back().expires : m.lots_packed_last_expires, earned);
-  }
-  if (lots > 0) {
     // The old bytes as they are, then the new lots (encoded aside: the length comes first).
     std::string& added = lot_buffer();
     added.clear();

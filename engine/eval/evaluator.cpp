@@ -192,7 +192,7 @@ class Run {
     record_pushed_ = false;
     if (!time_undo_taken_) return;
     const auto& u = scratch_.time_undo;
-    // Expiring and releasing decoded every lot first (a no-op then).
+    // Lots expired from the encoded ones go back in front of them: all are decoded first.
     if (!u.expired.empty() || !u.released.empty()) unpack_lots(m_);
     m_.lots.insert(m_.lots.begin(), u.expired.begin(), u.expired.end());
     m_.closed_lots.resize(u.closed_lots);

@@ -1,7 +1,8 @@
 // Lots kept encoded: a member's lots are many (one per purchase that earned points, kept until they
 // expire), and most operations only add one at the end of the spend order, so the lots a member
-// already had stay as bytes (MemberState::lots_packed) and are decoded only when something reads
-// or changes them (a spend, an expiry, a reversal, a view). The stores' packed state
+// already had stay as bytes (MemberState::lots_packed). Expired lots leave from their front; they
+// are decoded only when something else reads or changes them (a spend, a release, a reversal, a
+// new lot that sorts before the last one, a view). The stores' packed state
 // (codec/member_pack) carries these bytes as they are, so packing and unpacking a member does not
 // walk its lots.
 //

@@ -108,9 +108,10 @@ struct MemberState {
   std::vector<GrowthEntry> growth_window;  // only with `growth { window ... }`
   // Lots, in spend order: the first `lots_packed_count` kept encoded in `lots_packed`
   // (engine/model/lot_records.hpp), the rest, in order after them, in `lots`. What reads or
-  // changes lots other than by adding one after all the others calls unpack_lots() first (or
-  // reads them with for_each_lot()); a new lot that sorts after the last encoded one (later
-  // expiry, or the same expiry earned no earlier) is added to `lots` and leaves them encoded.
+  // changes lots other than by adding one after all the others, or by expiring the first ones,
+  // calls unpack_lots() first (or reads them with for_each_lot()); a new lot that sorts after the
+  // last encoded one (later expiry, or the same expiry earned no earlier) is added to `lots` and
+  // leaves them encoded.
   std::string lots_packed;
   std::uint32_t lots_packed_count = 0;
   std::int64_t lots_packed_last_expires = 0;  // the last encoded lot's expiry and time earned
