@@ -91,6 +91,8 @@ void check_member(const engine::Plan& p, const engine::MemberState& m, Instant a
   engine::MemberState back;
   FUZZ_CHECK(codec::unpack_member(bytes, back));
   FUZZ_CHECK(packed(back) == bytes);
+  // The cached next expiry is the first lot's, or 0 (not known).
+  FUZZ_CHECK(m.next_expiry == 0 || m.next_expiry == engine::first_lot_expiry(m));
   if (!m.exists) return;
   std::string json = codec::member_json(p, engine::view(p, m, at));
   FUZZ_CHECK(!json.empty() && json.front() == '{' && json.back() == '}');

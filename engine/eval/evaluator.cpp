@@ -551,8 +551,12 @@ void Run::expire(Instant t) {
       m_.lots_packed.erase(0, kept_from);
       m_.lots_packed_count -= gone;
     }
-    // A lot still encoded has not expired, and every lot after it expires no sooner.
-    if (m_.lots_packed_count > 0) return;
+    // A lot still encoded has not expired, and every lot after it expires no sooner. It is the
+    // soonest expiry, remembered here where it was read (remember_next_expiry leaves it).
+    if (m_.lots_packed_count > 0) {
+      m_.next_expiry = l.expires;
+      return;
+    }
   }
   auto& lots = m_.lots;
   std::size_t gone = 0;
@@ -1529,6 +1533,14 @@ void Run::set(const Operation& op) {
   pseudo_events();
 }
 
+// The cached next expiry after an operation: the first lot's. While lots are encoded, the first of
+// them changed in this operation only by expiring (every other change to the front decodes them
+// all first), and Run::expire then remembered the new first; so next_expiry already holds it, or
+// 0 (not known) for a state that came without it.
+void remember_next_expiry(MemberState& m) {
+  if (m.lots_packed_count == 0) m.next_expiry = m.lots.empty() ? kNever : m.lots.front().expires;
+}
+
 // Asks the memory system for the parts of the member's state the operation is about to read, all
 // at once. They live in separate heap blocks, so a member that is not in cache otherwise costs one
 // memory latency after another (expiry, the growth window, each task, the aggregates...), more
@@ -1599,6 +1611,7 @@ void apply(const Plan& plan, MemberState& member, SharedState& shared, const Ope
                             (plan.may_fail || plan.may_fail_late || !member.exists);
   const bool backup_lazily = op.kind == OpKind::kRedeem || op.kind == OpKind::kUse;
   const std::int64_t review_due = member.review_due;
+  const std::int64_t next_expiry = member.next_expiry;
   const std::int64_t next_release = member.next_release;
   if (backup_first) {
     sc.member_backup = member;
@@ -1636,17 +1649,17 @@ void apply(const Plan& plan, MemberState& member, SharedState& shared, const Ope
     } else {
       run.undo_before_awards();
     }
-    // Step 3 may have computed the cached review due time and release time before the backup
-    // was taken.
+    // Step 3 may have computed the cached review due, expiry and release times before the
+    // backup was taken. A refused operation leaves the member byte for byte as it was, caches
+    // included.
     if (!backup_first) {
       member.review_due = review_due;
+      member.next_expiry = next_expiry;
       member.next_release = next_release;
     }
-    // The lots are as they were, and so is the cached next expiry (nothing else writes it): a
-    // refused operation leaves the member byte for byte as it was, caches included.
     return;
   }
-  member.next_expiry = first_lot_expiry(member);
+  remember_next_expiry(member);
 }
 
 void advance(const Plan& plan, MemberState& member, Instant t, ApplyResult& out) {
@@ -1670,7 +1683,7 @@ void advance(const Plan& plan, MemberState& member, Instant t, ApplyResult& out)
     out.effects.resize(kept);
     out.rejection = Rejection{"evaluation_error", run.error()};
   }
-  member.next_expiry = first_lot_expiry(member);
+  remember_next_expiry(member);
 }
 
 }  // namespace merit::engine

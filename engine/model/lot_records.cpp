@@ -29,14 +29,26 @@ void encode_lots(const Lot* begin, const Lot* end, std::int64_t joined, std::str
   out.resize(static_cast<std::size_t>(p - out.data()));
 }
 
-bool decode_lots(std::string_view bytes, std::uint32_t count, std::int64_t joined,
-                 std::vector<Lot>& out) {
+namespace {
+
+// Decodes exactly `count` lots from `bytes` into out[0, count): false unless the bytes are that.
+bool decode_into(std::string_view bytes, std::size_t count, std::int64_t joined, Lot* out) {
   LotReader r(bytes, joined);
-  out.reserve(out.size() + count);
-  for (std::uint32_t i = 0; i < count; ++i) {
-    if (!r.next(out.emplace_back())) return false;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (!r.next(out[i])) return false;
   }
   return r.at_end();
+}
+
+}  // namespace
+
+bool decode_lots(std::string_view bytes, std::uint32_t count, std::int64_t joined,
+                 std::vector<Lot>& out) {
+  // Each lot takes at least one byte: a count beyond that is malformed, not a size to allocate.
+  if (count > bytes.size()) return false;
+  const std::size_t at = out.size();
+  out.resize(at + count);
+  return decode_into(bytes, count, joined, out.data() + at);
 }
 
 void corrupt_lots(const MemberState& m) {
@@ -50,11 +62,7 @@ void unpack_lots(MemberState& m) {
   // Decoded in place, in front of the lots already decoded: a reused state's vector keeps its
   // capacity, so this allocates only when the member has more lots than it ever had.
   m.lots.insert(m.lots.begin(), n, Lot{});
-  LotReader r(m.lots_packed, m.joined.ms);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!r.next(m.lots[i])) corrupt_lots(m);
-  }
-  if (!r.at_end()) corrupt_lots(m);
+  if (!decode_into(m.lots_packed, n, m.joined.ms, m.lots.data())) corrupt_lots(m);
   m.lots_packed.clear();
   m.lots_packed_count = 0;
 }

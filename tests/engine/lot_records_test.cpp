@@ -225,6 +225,8 @@ TEST(LotRecords, TheEvaluatorGivesTheSameWhetherLotsAreEncodedBetweenOperations)
       }
       const std::uint32_t before = m.lots_packed_count;
       apply(*plan, m, shared, op, r);
+      // The cached next expiry is the first lot's (or 0, not known), encoded or not.
+      EXPECT_TRUE(m.next_expiry == 0 || m.next_expiry == first_lot_expiry(m)) << op.id;
       if (before > 0 && m.lots_packed_count == 0) ++unpacked_by_ops;
       if (before > 0 && m.lots_packed_count == before && !m.lots.empty()) ++added_while_encoded;
       effects[encode] += op.id + (r.rejection ? " refused " + r.rejection->code : "") + ":";
@@ -302,9 +304,9 @@ reward gift cost 1000 points
         codec::pack_member(m, bytes);
         ASSERT_TRUE(codec::unpack_member(bytes, m).has_value());
       }
-      // Before a redemption, the time forgotten, as in a state loaded from a snapshot: the refusal
-      // must leave it forgotten, though the redemption looked it up.
-      if (op.kind == OpKind::kRedeem) m.next_release = 0;
+      // Before a redemption, the cached times forgotten, as in a state loaded from a snapshot: the
+      // refusal must leave them forgotten, though the redemption looked them up.
+      if (op.kind == OpKind::kRedeem) m.next_release = m.next_expiry = 0;
       std::string before, after;
       codec::pack_member(m, before);
       apply(*plan, m, shared, op, r);
