@@ -34,6 +34,7 @@
 #include "codec/operation_codec.hpp"
 #include "engine/eval/evaluator.hpp"
 #include "engine/model/award_records.hpp"
+#include "engine/model/growth_records.hpp"
 #include "engine/model/lot_records.hpp"
 #include "replay/replay.hpp"
 #include "storage/member_table.hpp"
@@ -239,7 +240,7 @@ void report_state_bytes(benchmark::State& state, const World& w, const char* whe
                   static_cast<double>(block(m.lots) + m.lots_packed.capacity()),
                   static_cast<double>(block(m.closed_lots)),
                   static_cast<double>(awards),
-                  static_cast<double>(block(m.growth_window)),
+                  static_cast<double>(block(m.growth_window) + m.growth_packed.capacity()),
                   static_cast<double>(tasks),
                   static_cast<double>(block(m.privileges)),
                   static_cast<double>(block(m.rewards)),
@@ -249,7 +250,7 @@ void report_state_bytes(benchmark::State& state, const World& w, const char* whe
     for (std::size_t i = 0; i < std::size(parts); ++i) parts[i].sum += v[i];
     awards_total += engine::award_count(m);
     lots_total += engine::lot_count(m);
-    window_total += m.growth_window.size();
+    window_total += engine::growth_count(m);
   }
   if (bytes.empty()) return;
   double n = static_cast<double>(bytes.size());

@@ -8,6 +8,7 @@
 
 #include "common/varint.hpp"
 #include "engine/model/award_records.hpp"
+#include "engine/model/growth_records.hpp"
 #include "engine/model/lot_records.hpp"
 
 namespace merit::codec {
@@ -214,6 +215,10 @@ std::string& lot_buffer() {
   thread_local std::string buffer;
   return buffer;
 }
+std::string& growth_buffer() {
+  thread_local std::string buffer;
+  return buffer;
+}
 
 void write_window(Writer& w, const std::vector<std::pair<Instant, Decimal>>& window,
                   std::int64_t base) {
@@ -305,12 +310,28 @@ void pack_member(const MemberState& m, std::string& out) {
   w.time(m.review_due, base);
   w.s(m.growth_lifetime);
 
-  w.u(m.growth_window.size());
-  std::int64_t prev = base;
-  for (const auto& g : m.growth_window) {
-    w.time(g.at.ms, prev);
-    w.s(g.amount);
-    prev = g.at.ms;
+  // The growth window: its encoded form (engine/model/growth_records.hpp), copied as bytes, after
+  // the first and last instants and the total; only the entries added since the member was
+  // unpacked are encoded here.
+  const std::size_t entries = engine::growth_count(m);
+  w.u(entries);
+  if (entries > 0) {
+    const bool packed = m.growth_packed_count > 0;
+    const std::int64_t first = packed ? m.growth_packed_first : m.growth_window.front().at.ms;
+    const std::int64_t last =
+        m.growth_window.empty() ? m.growth_packed_last : m.growth_window.back().at.ms;
+    std::int64_t total = m.growth_packed_total;
+    for (const auto& g : m.growth_window) total += g.amount;
+    w.time(first, base);
+    w.time(last, first);
+    w.s(total);
+    std::string& added = growth_buffer();
+    added.clear();
+    engine::encode_growth(m.growth_window.data(), m.growth_window.data() + m.growth_window.size(),
+                          packed, m.growth_packed_last, added);
+    w.u(m.growth_packed.size() + added.size());
+    w.raw(m.growth_packed);
+    w.raw(added);
   }
 
   // Lots: their encoded form (engine/model/lot_records.hpp), copied as bytes; only the lots added
@@ -438,13 +459,21 @@ Result<void> unpack_member(std::string_view bytes, MemberState& m) {
   m.review_due = r.time(base);
   m.growth_lifetime = r.s();
 
-  m.growth_window.resize(r.count());
-  std::int64_t prev = base;
-  for (auto& g : m.growth_window) {
-    g.at.ms = r.time(prev);
-    g.amount = r.s();
-    prev = g.at.ms;
+  // The growth window stays encoded (decoded by the evaluator only when it reads or changes more
+  // than the total and the ends): checked here only for its size, a byte at least an entry.
+  const std::size_t entries = r.count();
+  if (entries > 0) {
+    m.growth_packed_first = r.time(base);
+    m.growth_packed_last = r.time(m.growth_packed_first);
+    m.growth_packed_total = r.s();
+  } else {
+    m.growth_packed_total = 0;
   }
+  std::string_view growth_bytes = entries > 0 ? r.str() : std::string_view();
+  if (entries > growth_bytes.size()) r.fail();
+  m.growth_packed.assign(growth_bytes);
+  m.growth_packed_count = static_cast<std::uint32_t>(entries);
+  m.growth_window.clear();
 
   // Lots stay encoded (decoded by the evaluator only when it reads or changes them): checked here
   // only for their size, at least kMinLotBytes each.

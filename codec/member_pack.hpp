@@ -8,9 +8,10 @@
 // they are whole; a task, privilege, reward or aggregate still in its initial state is one byte.
 //
 //   byte 0        format version (kPackVersion)
-//   then          id, flags, times, level, growth, lots and award records (each in its own
-//                 encoding, engine/model/lot_records.hpp and award_records.hpp, copied as bytes
-//                 and left encoded by unpack_member), closed lots, counters, tasks, privileges,
+//   then          id, flags, times, level, growth, the growth window, lots and award records
+//                 (each in its own encoding, engine/model/growth_records.hpp, lot_records.hpp
+//                 and award_records.hpp, copied as bytes and left encoded by unpack_member),
+//                 closed lots, counters, tasks, privileges,
 //                 rewards, aggregates, tags, attributes (member_pack.cpp)
 //
 // The format is private to one build: snapshots and the wire use JSON (snapshot.hpp).
@@ -25,7 +26,7 @@
 
 namespace merit::codec {
 
-inline constexpr std::uint8_t kPackVersion = 3;  // 3: lots kept encoded
+inline constexpr std::uint8_t kPackVersion = 4;  // 3: lots kept encoded; 4: growth window too
 
 // Replaces `out` with the packed form of `m`.
 void pack_member(const engine::MemberState& m, std::string& out);

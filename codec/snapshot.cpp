@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/model/award_records.hpp"
+#include "engine/model/growth_records.hpp"
 #include "engine/model/lot_records.hpp"
 
 namespace merit::codec {
@@ -55,7 +56,9 @@ std::string member_snapshot_json(const engine::MemberState& m) {
   j["review_base"] = m.review_base.ms;
   j["growth_lifetime"] = m.growth_lifetime;
   json gw = json::array();
-  for (const auto& g : m.growth_window) gw.push_back(json::array({g.at.ms, g.amount}));
+  engine::for_each_growth(m, [&](const engine::GrowthEntry& g) {
+    gw.push_back(json::array({g.at.ms, g.amount}));
+  });
   j["growth_window"] = gw;
   json lots = json::array();
   engine::for_each_lot(m, [&](const engine::Lot& l) {

@@ -9,6 +9,7 @@
 
 #include "engine/eval/internal.hpp"
 #include "engine/model/award_records.hpp"
+#include "engine/model/growth_records.hpp"
 #include "engine/model/lot_records.hpp"
 
 namespace merit::engine {
@@ -49,6 +50,20 @@ std::int64_t qualifying_growth(const Plan& plan, const MemberState& m, Instant t
 
 std::int64_t growth_within(const MemberState& m, std::int64_t from, Instant t) {
   std::int64_t q = 0;
+  if (m.growth_packed_count > 0) {
+    // Entries are in time order: when the window holds the first and the last encoded one, it
+    // holds them all (the usual upgrade check); otherwise they are read one at a time.
+    if (m.growth_packed_first > from && m.growth_packed_last <= t.ms) {
+      q = m.growth_packed_total;
+    } else {
+      GrowthReader r(m.growth_packed, m.growth_packed_first);
+      GrowthEntry g;
+      while (r.next(g)) {
+        if (g.at.ms > from && g.at.ms <= t.ms) q += g.amount;
+      }
+      if (!r.ok()) corrupt_growth(m);
+    }
+  }
   for (const auto& g : m.growth_window) {
     if (g.at.ms > from && g.at.ms <= t.ms) q += g.amount;
   }
@@ -196,7 +211,11 @@ class Run {
     if (!u.expired.empty() || !u.released.empty()) unpack_lots(m_);
     m_.lots.insert(m_.lots.begin(), u.expired.begin(), u.expired.end());
     m_.closed_lots.resize(u.closed_lots);
-    m_.growth_window.insert(m_.growth_window.begin(), u.trimmed.begin(), u.trimmed.end());
+    // Growth entries trimmed go back in front of the encoded ones: all are decoded first.
+    if (!u.trimmed.empty()) {
+      unpack_growth(m_);
+      m_.growth_window.insert(m_.growth_window.begin(), u.trimmed.begin(), u.trimmed.end());
+    }
     for (const auto& [id, at] : u.released) {
       for (auto& l : m_.lots) {
         if (l.id == id) l.available_at = at;
@@ -636,6 +655,7 @@ void Run::reverse(int event_type, const std::string& key_text, Instant t, Cause 
     if (rec.growth != 0) {
       m_.growth_lifetime -= rec.growth;
       if (plan_.growth_window) {
+        unpack_growth(m_);
         GrowthEntry g{rec.time, -rec.growth};
         auto it = std::upper_bound(
             m_.growth_window.begin(), m_.growth_window.end(), g,
@@ -680,13 +700,7 @@ bool Run::settle_growth(Instant t) {
   if (pending_growth_ == 0) return false;
   const bool rose = pending_growth_ > 0;
   m_.growth_lifetime += pending_growth_;
-  if (plan_.growth_window) {
-    if (!m_.growth_window.empty() && m_.growth_window.back().at == t) {
-      m_.growth_window.back().amount += pending_growth_;
-    } else {
-      m_.growth_window.push_back({t, pending_growth_});
-    }
-  }
+  if (plan_.growth_window) add_growth_entry(m_, t, pending_growth_);
   pending_growth_ = 0;
   return rose;
 }
@@ -1129,17 +1143,15 @@ void Run::advance_to(Instant t) {
   if (plan_.has_pending) release(t);
   // keep the growth window bounded: what can no longer count for a review or an upgrade (checked
   // once it holds a few entries: trimming costs two calendar computations)
-  if (plan_.growth_window && m_.growth_window.size() > 8) {
+  if (plan_.growth_window && growth_count(m_) > 8) {
     if (m_.review_due == 0) m_.review_due = internal::next_review_due(plan_, m_);
     std::int64_t horizon = std::min(t.ms, m_.review_due);
     std::int64_t from = window_from(Instant{horizon}, *plan_.growth_window);
-    auto& w = m_.growth_window;
-    auto keep =
-        std::find_if(w.begin(), w.end(), [&](const GrowthEntry& g) { return g.at.ms > from; });
-    if (keep != w.begin()) {
+    const std::int64_t first =
+        m_.growth_packed_count > 0 ? m_.growth_packed_first : m_.growth_window.front().at.ms;
+    if (first <= from) {
       before_change();
-      if (time_undo_taken_) scratch_.time_undo.trimmed.assign(w.begin(), keep);
-      w.erase(w.begin(), keep);
+      drop_growth_through(m_, from, time_undo_taken_ ? &scratch_.time_undo.trimmed : nullptr);
     }
   }
 }

@@ -35,6 +35,7 @@ std::size_t vector_bytes(const std::vector<T>& v) {
 
 std::size_t state_bytes(const MemberState& m) {
   std::size_t n = sizeof(MemberState) + heap_bytes(m.id);
+  n += heap_bytes(m.growth_packed);
   n += vector_bytes(m.growth_window);
   n += heap_bytes(m.lots_packed);
   n += vector_bytes(m.lots);

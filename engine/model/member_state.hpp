@@ -105,7 +105,18 @@ struct MemberState {
   std::int64_t review_due = 0;    // cache: ms the next review is due (0: not yet computed; a
                                   // derived value, so snapshots leave it out)
   std::int64_t growth_lifetime = 0;
-  std::vector<GrowthEntry> growth_window;  // only with `growth { window ... }`
+  // Growth entries, in time order, only with `growth { window ... }`: the first
+  // `growth_packed_count` kept encoded in `growth_packed` (engine/model/growth_records.hpp), with
+  // the first one's instant, the last one's and their total beside them; the rest, in order after
+  // them, in `growth_window`. What reads the entries other than for their total, or changes them
+  // other than by adding one after all the others or dropping the first ones, calls
+  // unpack_growth() first (or reads them with for_each_growth()).
+  std::string growth_packed;
+  std::uint32_t growth_packed_count = 0;
+  std::int64_t growth_packed_first = 0;  // ms (meaningless when none is encoded)
+  std::int64_t growth_packed_last = 0;   // ms
+  std::int64_t growth_packed_total = 0;  // the growth of the encoded entries
+  std::vector<GrowthEntry> growth_window;
   // Lots, in spend order: the first `lots_packed_count` kept encoded in `lots_packed`
   // (engine/model/lot_records.hpp), the rest, in order after them, in `lots`. What reads or
   // changes lots other than by adding one after all the others, or by expiring the first ones,
