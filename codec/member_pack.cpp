@@ -1,204 +1,33 @@
-// The packed member state (member_pack.hpp): a writer and a reader of varints, and the one order in
-// which both walk a MemberState.
+// The packed member state (member_pack.hpp): the one order in which pack and unpack walk a
+// MemberState, through the writer and reader of common/byte_io.hpp.
 #include "codec/member_pack.hpp"
 
 #include <algorithm>
 #include <cstring>
 #include <limits>
 
+#include "common/byte_io.hpp"
 #include "common/varint.hpp"
 #include "engine/model/award_records.hpp"
 #include "engine/model/growth_records.hpp"
 #include "engine/model/lot_records.hpp"
+#include "engine/model/rare_part.hpp"
 
 namespace merit::codec {
 
 namespace {
 
+using bytes::Reader;
+using bytes::Writer;
 using engine::MemberState;
 
 constexpr std::int64_t kMin64 = std::numeric_limits<std::int64_t>::min();
 constexpr std::int32_t kMin32 = std::numeric_limits<std::int32_t>::min();
-constexpr std::int64_t kSmall = varint::kTimeSmall;  // values below this take the short forms
 
-using varint::unzigzag;
-using varint::zigzag;
-
-// Writes into `out` through a raw cursor: the string is sized up front (to its capacity, which a
-// reused string already has) and trimmed at the end, so a varint is a few stores, not an append.
-#define MERIT_INLINE __attribute__((always_inline)) inline
-
-class Writer {
- public:
-  explicit Writer(std::string& out) : out_(out) {
-    out_.resize(std::max<std::size_t>(out_.capacity(), 256));
-    p_ = out_.data();
-    end_ = p_ + out_.size();
-  }
-  // Trims the string to what was written.
-  void finish() { out_.resize(static_cast<std::size_t>(p_ - out_.data())); }
-
-  MERIT_INLINE void u(std::uint64_t v) {
-    need(varint::kMaxBytes);
-    p_ += varint::put(p_, v);
-  }
-  MERIT_INLINE void s(std::int64_t v) { u(zigzag(v)); }
-  void byte(std::uint8_t b) {
-    need(1);
-    *p_++ = static_cast<char>(b);
-  }
-  void str(std::string_view v) {
-    u(v.size());
-    raw(v);
-  }
-  void raw(std::string_view v) {  // bytes without their length
-    need(v.size());
-    std::memcpy(p_, v.data(), v.size());
-    p_ += v.size();
-  }
-  // An instant (ms) relative to `base` (varint::put_time: kNever and the minimum in one byte).
-  MERIT_INLINE void time(std::int64_t v, std::int64_t base) {
-    need(2 * varint::kMaxBytes);
-    p_ += varint::put_time(p_, v, base);
-  }
-  // Decimal units: whole numbers in whole units (tag 0), others in units (tag 1), huge ones raw.
-  MERIT_INLINE void dec(std::int64_t units) {
-    if (units % Decimal::kScale == 0) {
-      std::int64_t whole = units / Decimal::kScale;
-      if (whole < kSmall && whole > -kSmall) return u(zigzag(whole) << 2);
-    }
-    if (units < kSmall && units > -kSmall) return u(zigzag(units) << 2 | 1);
-    u(2);
-    s(units);
-  }
-  // A period key whose "none yet" is the minimum.
-  MERIT_INLINE void period(std::int32_t p) { u(p == kMin32 ? 0 : zigzag(p) + 1); }
-
- private:
-  void need(std::size_t n) {
-    if (static_cast<std::size_t>(end_ - p_) < n) grow(n);
-  }
-  void grow(std::size_t n) {
-    std::size_t used = static_cast<std::size_t>(p_ - out_.data());
-    out_.resize(std::max(out_.size() * 2, used + n + 64));
-    p_ = out_.data() + used;
-    end_ = out_.data() + out_.size();
-  }
-
-  std::string& out_;
-  char* p_ = nullptr;
-  char* end_ = nullptr;
-};
-
-class Reader {
- public:
-  explicit Reader(std::string_view in) : p_(in.data()), end_(in.data() + in.size()) {}
-
-  bool ok() const { return ok_; }
-  bool done() const { return ok_ && p_ == end_; }
-  std::size_t left() const { return static_cast<std::size_t>(end_ - p_); }
-  void fail() {
-    ok_ = false;
-    p_ = end_;
-  }
-
-  MERIT_INLINE std::uint64_t u() {
-    std::uint64_t v = 0;
-    std::size_t n = varint::get(p_, end_, v);
-    if (n == 0) {
-      fail();
-      return 0;
-    }
-    p_ += n;
-    return v;
-  }
-  MERIT_INLINE std::int64_t s() { return unzigzag(u()); }
-  std::uint8_t byte() {
-    if (p_ == end_) {
-      fail();
-      return 0;
-    }
-    return static_cast<std::uint8_t>(*p_++);
-  }
-  std::string_view str() {
-    std::uint64_t n = u();
-    if (n > left()) {
-      fail();
-      return {};
-    }
-    std::string_view v(p_, n);
-    p_ += n;
-    return v;
-  }
-  // A count of elements that each take at least one byte: never more than the bytes left.
-  MERIT_INLINE std::size_t count() {
-    std::uint64_t n = u();
-    if (n > left()) {
-      fail();
-      return 0;
-    }
-    return static_cast<std::size_t>(n);
-  }
-  MERIT_INLINE std::int64_t time(std::int64_t base) {
-    std::int64_t v = 0;
-    std::size_t n = varint::get_time(p_, end_, base, v);
-    if (n == 0) {
-      fail();
-      return 0;
-    }
-    p_ += n;
-    return v;
-  }
-  MERIT_INLINE std::int64_t dec() {
-    std::uint64_t v = u();
-    switch (v & 3) {
-      case 0:
-        return add(0, unzigzag(v >> 2), Decimal::kScale);
-      case 1:
-        return unzigzag(v >> 2);
-      case 2:
-        if (v == 2) return s();
-        break;
-      default:
-        break;
-    }
-    fail();
-    return 0;
-  }
-  MERIT_INLINE std::int32_t period() {
-    std::uint64_t v = u();
-    if (v == 0) return kMin32;
-    std::int64_t p = unzigzag(v - 1);
-    if (p < kMin32 || p > std::numeric_limits<std::int32_t>::max()) {
-      fail();
-      return 0;
-    }
-    return static_cast<std::int32_t>(p);
-  }
-
- private:
-  // base + delta * scale, failing (not overflowing) on a malformed delta.
-  std::int64_t add(std::int64_t base, std::int64_t delta, std::int64_t scale) {
-    std::int64_t scaled = 0, sum = 0;
-    if (__builtin_mul_overflow(delta, scale, &scaled) ||
-        __builtin_add_overflow(base, scaled, &sum)) {
-      fail();
-      return 0;
-    }
-    return sum;
-  }
-
-  const char* p_;
-  const char* end_;
-  bool ok_ = true;
-};
-
-// Which parts of a per-task (privilege, reward, aggregate) state differ from the initial state:
-// a bit each, so an untouched one is a single zero byte.
+// Which parts of a task's (an aggregate's) state differ from the initial state: a bit each, so
+// an untouched one is a single zero byte.
 constexpr std::uint64_t kTaskCount = 1, kTaskCompletions = 2, kTaskLast = 4, kTaskPeriod = 8,
                         kTaskStreak = 16, kTaskSum = 32, kTaskWindow = 64;
-constexpr std::uint64_t kPrivPeriod = 1, kPrivUsed = 2, kPrivGrants = 4;
-constexpr std::uint64_t kRewardPeriod = 1, kRewardUnits = 2;
 constexpr std::uint64_t kAggFirst = 1, kAggLast = 2, kAggWindow = 4, kAggCount = 8, kAggSum = 16;
 // An encoded lot's least size: id, flags, three times, points.
 constexpr std::size_t kMinLotBytes = 6;
@@ -219,6 +48,10 @@ std::string& growth_buffer() {
   thread_local std::string buffer;
   return buffer;
 }
+std::string& rare_buffer() {
+  thread_local std::string buffer;
+  return buffer;
+}
 
 void write_window(Writer& w, const std::vector<std::pair<Instant, Decimal>>& window,
                   std::int64_t base) {
@@ -236,59 +69,6 @@ void read_window(Reader& r, std::vector<std::pair<Instant, Decimal>>& window, st
     at.ms = r.time(base);
     v = Decimal::from_units(r.dec());
     base = at.ms;
-  }
-}
-
-void write_value(Writer& w, const engine::Value& v) {
-  using K = engine::Value::Kind;
-  w.byte(static_cast<std::uint8_t>(v.kind));
-  switch (v.kind) {
-    case K::kNone:
-      break;
-    case K::kString:
-      w.str(v.s);
-      break;
-    case K::kSet:
-      w.u(v.set.size());
-      for (const auto& s : v.set) w.str(s);
-      break;
-    case K::kNumber:
-    case K::kBool:
-    case K::kDate:
-    case K::kTime:
-    case K::kDuration:
-    case K::kLevel:
-      w.s(v.i);
-      break;
-  }
-}
-
-void read_value(Reader& r, engine::Value& v) {
-  using K = engine::Value::Kind;
-  std::uint8_t kind = r.byte();
-  if (kind > static_cast<std::uint8_t>(K::kLevel)) return r.fail();
-  v.kind = static_cast<K>(kind);
-  v.i = 0;
-  v.s.clear();
-  v.set.clear();
-  switch (v.kind) {
-    case K::kNone:
-      break;
-    case K::kString:
-      v.s.assign(r.str());
-      break;
-    case K::kSet:
-      v.set.resize(r.count());
-      for (auto& s : v.set) s.assign(r.str());
-      break;
-    case K::kNumber:
-    case K::kBool:
-    case K::kDate:
-    case K::kTime:
-    case K::kDuration:
-    case K::kLevel:
-      v.i = r.s();
-      break;
   }
 }
 
@@ -395,31 +175,6 @@ void pack_member(const MemberState& m, std::string& out) {
     if (bits & kTaskWindow) write_window(w, t.window, base);
   }
 
-  w.u(m.privileges.size());
-  for (const auto& p : m.privileges) {
-    std::uint64_t bits = (p.period != kMin32 ? kPrivPeriod : 0) | (p.used != 0 ? kPrivUsed : 0) |
-                         (!p.grants.empty() ? kPrivGrants : 0);
-    w.u(bits);
-    if (bits & kPrivPeriod) w.period(p.period);
-    if (bits & kPrivUsed) w.s(p.used);
-    if (bits & kPrivGrants) {
-      w.u(p.grants.size());
-      for (const auto& g : p.grants) {
-        w.s(g.remaining);
-        w.time(g.until, base);
-      }
-    }
-  }
-
-  w.u(m.rewards.size());
-  for (const auto& rw : m.rewards) {
-    std::uint64_t bits =
-        (rw.period != kMin32 ? kRewardPeriod : 0) | (rw.units != 0 ? kRewardUnits : 0);
-    w.u(bits);
-    if (bits & kRewardPeriod) w.period(rw.period);
-    if (bits & kRewardUnits) w.s(rw.units);
-  }
-
   w.u(m.aggregates.size());
   for (const auto& a : m.aggregates) {
     std::uint64_t bits = (a.first != engine::kNever ? kAggFirst : 0) |
@@ -434,14 +189,20 @@ void pack_member(const MemberState& m, std::string& out) {
     if (bits & kAggSum) w.dec(a.total_sum.units());
   }
 
-  w.u(m.tags.size());
-  for (const auto& t : m.tags) w.str(t);
-  w.u(m.attributes.size());
-  for (const auto& v : m.attributes) write_value(w, v);
+  // The rarely used part: encoded as it is (engine/model/rare_part.hpp), or copied while still
+  // closed.
+  if (m.rare_closed) {
+    w.str(m.rare_packed);
+  } else {
+    std::string& rare = rare_buffer();
+    rare.clear();
+    engine::encode_rare(m, rare);
+    w.str(rare);
+  }
   w.finish();
 }
 
-Result<void> unpack_member(std::string_view bytes, MemberState& m) {
+Result<void> unpack_member(std::string_view bytes, MemberState& m, bool leave_rare) {
   Reader r(bytes);
   if (r.byte() != kPackVersion) {
     return Error::invalid_argument("packed member state: unknown format version");
@@ -523,25 +284,6 @@ Result<void> unpack_member(std::string_view bytes, MemberState& m) {
       t.window.clear();
   }
 
-  m.privileges.resize(r.count());
-  for (auto& p : m.privileges) {
-    std::uint64_t bits = r.u();
-    p.period = (bits & kPrivPeriod) ? r.period() : kMin32;
-    p.used = (bits & kPrivUsed) ? r.s() : 0;
-    p.grants.resize((bits & kPrivGrants) ? r.count() : 0);
-    for (auto& g : p.grants) {
-      g.remaining = r.s();
-      g.until = r.time(base);
-    }
-  }
-
-  m.rewards.resize(r.count());
-  for (auto& rw : m.rewards) {
-    std::uint64_t bits = r.u();
-    rw.period = (bits & kRewardPeriod) ? r.period() : kMin32;
-    rw.units = (bits & kRewardUnits) ? r.s() : 0;
-  }
-
   m.aggregates.resize(r.count());
   for (auto& a : m.aggregates) {
     std::uint64_t bits = r.u();
@@ -555,11 +297,23 @@ Result<void> unpack_member(std::string_view bytes, MemberState& m) {
     a.total_sum = Decimal::from_units((bits & kAggSum) ? r.dec() : 0);
   }
 
-  m.tags.resize(r.count());
-  for (auto& t : m.tags) t.assign(r.str());
-  m.attributes.resize(r.count());
-  for (auto& v : m.attributes) read_value(r, v);
-
+  // The rarely used part: left encoded when the caller asks (MemberTable::get: the evaluator opens
+  // it when an operation touches it), else decoded and checked now.
+  std::string_view rare = r.str();
+  if (leave_rare) {
+    m.rare_packed.assign(rare);
+    m.rare_closed = true;
+    // Released, not cleared: reading one by mistake while closed must fail at once, not find the
+    // previous member's values in the kept buffers.
+    m.privileges = {};
+    m.rewards = {};
+    m.tags = {};
+    m.attributes = {};
+  } else {
+    m.rare_packed.clear();
+    m.rare_closed = false;
+    if (!engine::decode_rare(rare, m)) r.fail();
+  }
   if (!r.done()) return Error::invalid_argument("packed member state: malformed or truncated");
   return ok();
 }

@@ -11,8 +11,9 @@
 //   then          id, flags, times, level, growth, the growth window, lots and award records
 //                 (each in its own encoding, engine/model/growth_records.hpp, lot_records.hpp
 //                 and award_records.hpp, copied as bytes and left encoded by unpack_member),
-//                 closed lots, counters, tasks, privileges,
-//                 rewards, aggregates, tags, attributes (member_pack.cpp)
+//                 closed lots, counters, tasks, aggregates, and the rarely used part (privileges,
+//                 rewards, tags, attributes: engine/model/rare_part.hpp, copied as bytes while
+//                 closed) (member_pack.cpp)
 //
 // The format is private to one build: snapshots and the wire use JSON (snapshot.hpp).
 #pragma once
@@ -26,15 +27,18 @@
 
 namespace merit::codec {
 
-inline constexpr std::uint8_t kPackVersion = 4;  // 3: lots kept encoded; 4: growth window too
+inline constexpr std::uint8_t kPackVersion =
+    5;  // 3: lots kept encoded; 4: growth window; 5: rarely used part
 
 // Replaces `out` with the packed form of `m`.
 void pack_member(const engine::MemberState& m, std::string& out);
 
 // Unpacks `bytes` into `m`, reusing its buffers. kInvalidArgument on a truncated or malformed
-// string (then `m` is unspecified). The award records are copied as bytes and checked only for
-// their size here; they are decoded, and checked, when a `reverse` needs them.
-Result<void> unpack_member(std::string_view bytes, engine::MemberState& m);
+// string (then `m` is unspecified). The growth window, lots and award records are copied as bytes
+// and checked only for their size here; the evaluator decodes, and checks, them when it needs
+// them. `leave_rare`: the rarely used part too (engine/model/rare_part.hpp: m.rare_closed, for the
+// evaluator to open when an operation touches it); otherwise it is decoded and checked.
+Result<void> unpack_member(std::string_view bytes, engine::MemberState& m, bool leave_rare = false);
 
 // The member id at the start of a packed state, without unpacking the rest ("" if malformed).
 std::string_view packed_member_id(std::string_view bytes);

@@ -6,6 +6,7 @@
 #include "engine/model/award_records.hpp"
 #include "engine/model/growth_records.hpp"
 #include "engine/model/lot_records.hpp"
+#include "engine/model/rare_part.hpp"
 
 namespace merit::codec {
 
@@ -47,6 +48,11 @@ std::vector<std::pair<Instant, Decimal>> windowed_from(const json& a) {
 }  // namespace
 
 std::string member_snapshot_json(const engine::MemberState& m) {
+  if (m.rare_closed) {  // a member the table is working on: its rarely used part opened aside
+    engine::MemberState open = m;
+    engine::open_rare(open);
+    return member_snapshot_json(open);
+  }
   json j;
   j["id"] = m.id;
   j["exists"] = m.exists;

@@ -9,6 +9,7 @@
 #include "codec/member_pack.hpp"
 #include "common/varint.hpp"
 #include "engine/eval/evaluator.hpp"
+#include "engine/model/rare_part.hpp"
 
 namespace merit::storage {
 
@@ -17,9 +18,9 @@ MemberTable::MemberTable(const engine::Plan& plan, std::uint32_t big_bytes)
   codec::pack_member(engine::new_member(plan, ""), fresh_);
 }
 
-void MemberTable::unpack(std::string_view bytes, engine::MemberState& m) const {
+void MemberTable::unpack(std::string_view bytes, engine::MemberState& m, bool leave_rare) const {
   // Records are only ever written by store(): failing to read one back is a bug here.
-  Result<void> r = codec::unpack_member(bytes, m);
+  Result<void> r = codec::unpack_member(bytes, m, leave_rare);
   if (!r) {
     std::fprintf(stderr, "merit: corrupt packed member state: %s\n", r.error().message().c_str());
     std::abort();
@@ -43,6 +44,7 @@ void MemberTable::store(Record& r) {
 }
 
 void MemberTable::make_big(Record& r, engine::MemberState m) {
+  engine::open_rare(m);  // big members are read in place (peek, unpacked): whole
   if (r.data != nullptr) arena_.release(r.data, r.units);
   r.data = nullptr;
   r.size = r.units = 0;
@@ -63,7 +65,7 @@ std::uint32_t MemberTable::add(std::string_view id) {
   if (buf_.size() > kMaxPackedBytes) {
     // An id longer than a record can hold.
     engine::MemberState m;
-    unpack(buf_, m);
+    unpack(buf_, m, false);
     make_big(r, std::move(m));
   } else {
     store(r);
@@ -90,7 +92,7 @@ engine::MemberState& MemberTable::get(std::uint32_t index) {
   if (r.slot == kCurrent) return current_;
   if (r.slot != kCold) return big_[r.slot];
   release_current();
-  unpack(r.bytes(), current_);
+  unpack(r.bytes(), current_, true);
   r.slot = kCurrent;
   current_index_ = index;
   return current_;
@@ -99,9 +101,14 @@ engine::MemberState& MemberTable::get(std::uint32_t index) {
 const engine::MemberState& MemberTable::peek(std::uint32_t index,
                                              engine::MemberState& scratch) const {
   const Record& r = records_[index];
-  if (r.slot == kCurrent) return current_;
+  if (r.slot == kCurrent) {
+    if (!current_.rare_closed) return current_;
+    scratch = current_;  // its rarely used part opened aside
+    engine::open_rare(scratch);
+    return scratch;
+  }
   if (r.slot != kCold) return big_[r.slot];
-  unpack(r.bytes(), scratch);
+  unpack(r.bytes(), scratch, false);
   return scratch;
 }
 

@@ -83,7 +83,8 @@ class MemberTable {
     std::string_view bytes() const { return {data, size}; }
   };
 
-  void unpack(std::string_view bytes, engine::MemberState& m) const;
+  // leave_rare: the rarely used part stays encoded (engine/model/rare_part.hpp), for get().
+  void unpack(std::string_view bytes, engine::MemberState& m, bool leave_rare) const;
   const engine::MemberState* unpacked(std::uint32_t index) const;  // or null when only packed
   void store(Record& r);                                           // copies buf_ into r
   void make_big(Record& r, engine::MemberState m);  // keeps member r unpacked from now on

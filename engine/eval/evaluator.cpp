@@ -11,6 +11,7 @@
 #include "engine/model/award_records.hpp"
 #include "engine/model/growth_records.hpp"
 #include "engine/model/lot_records.hpp"
+#include "engine/model/rare_part.hpp"
 
 namespace merit::engine {
 
@@ -768,6 +769,7 @@ void Run::reviews(Instant t) {
 // ---- statements -------------------------------------------------------------------------------
 
 void Run::tag(bool add, std::string_view tg, Instant t, Cause c, int idx) {
+  open_rare(m_);
   auto it = std::lower_bound(m_.tags.begin(), m_.tags.end(), tg);
   bool present = it != m_.tags.end() && *it == tg;
   if (add && !present) {
@@ -782,6 +784,7 @@ void Run::tag(bool add, std::string_view tg, Instant t, Cause c, int idx) {
 }
 
 void Run::grant(const PlanStmt& s, Instant t, Cause c, int idx) {
+  open_rare(m_);
   auto& ps = m_.privileges[static_cast<std::size_t>(s.target)];
   PrivilegeGrant g;
   g.remaining = s.count;
@@ -931,7 +934,7 @@ void Run::advance_tasks(const Operation& ev, int level, AwardRecord* record) {
         ts.completion_period == repeat_period(task.repeat, today)) {
       continue;  // this period already has its completion
     }
-    Ctx ctx{plan_, m_, &ev, t, level, {}};
+    Ctx ctx{plan_, m_, &ev, t, level, {}, &m_};
     if (!package_open(task.package, t, ctx) || !internal::holds(task.when, ctx)) {
       if (!ctx.error.empty()) error_ = "task " + task.id + ": " + ctx.error;
       continue;
@@ -999,7 +1002,7 @@ void Run::advance_tasks(const Operation& ev, int level, AwardRecord* record) {
     Effect& de = effect(EffectKind::kTaskDone, Cause::kTask, ti, t);
     de.a = ti;
     Award who{Cause::kTask, ti, record};
-    Ctx body_ctx{plan_, m_, &ev, t, level, {}};
+    Ctx body_ctx{plan_, m_, &ev, t, level, {}, &m_};
     run_body(task.body, body_ctx, who, ev);
     if (!body_ctx.error.empty()) {
       error_ = "task " + task.id + ": " + body_ctx.error;
@@ -1068,7 +1071,7 @@ void Run::pseudo_events() {
     defer_tags_ = true;
     for (int ri : pe.rules) {
       const PlanRule& r = plan_.rules[static_cast<std::size_t>(ri)];
-      Ctx ctx{plan_, m_, &ev, ev.time, level, {}};
+      Ctx ctx{plan_, m_, &ev, ev.time, level, {}, &m_};
       if (!internal::holds(r.when, ctx)) {
         if (!ctx.error.empty()) {
           error_ = "rule " + r.id + ": " + ctx.error;
@@ -1098,7 +1101,7 @@ void Run::record_aggregates(const Operation& ev) {
   for (int ai : aggs) {
     const PlanAggregate& ag = plan_.aggregates[static_cast<std::size_t>(ai)];
     AggregateState& as = m_.aggregates[static_cast<std::size_t>(ai)];
-    Ctx ctx{plan_, m_, &ev, ev.time, m_.level, {}};
+    Ctx ctx{plan_, m_, &ev, ev.time, m_.level, {}, &m_};
     if (!internal::holds(ag.where, ctx)) continue;
     Decimal value = Decimal::from_int(1);
     if (ag.kind == AggregateKind::kSum) {
@@ -1182,7 +1185,7 @@ void Run::event(const Operation& op) {
   std::vector<Intent>& intents = scratch_.intents;
   intents.clear();
   {
-    Ctx ctx{plan_, m_, &op, op.time, level, {}};
+    Ctx ctx{plan_, m_, &op, op.time, level, {}, &m_};
     // Walks a body, choosing if/else branches now, collecting statements with their values.
     struct Collector {
       Ctx& ctx;
@@ -1224,7 +1227,7 @@ void Run::event(const Operation& op) {
   active.clear();
   for (int ci : pe.campaigns) {
     const PlanCampaign& c = plan_.campaigns[static_cast<std::size_t>(ci)];
-    Ctx ctx{plan_, m_, &op, op.time, level, {}};
+    Ctx ctx{plan_, m_, &op, op.time, level, {}, &m_};
     if (!campaign_active(c, op.time, ctx)) {
       if (!ctx.error.empty()) {
         error_ = "campaign " + c.id + ": " + ctx.error;
@@ -1384,7 +1387,7 @@ void Run::event(const Operation& op) {
   for (const auto& a : active) {
     const PlanCampaign& c = plan_.campaigns[static_cast<std::size_t>(a.campaign)];
     if (c.bonus.empty()) continue;
-    Ctx ctx{plan_, m_, &op, op.time, level, {}};
+    Ctx ctx{plan_, m_, &op, op.time, level, {}, &m_};
     run_body(c.bonus, ctx, Award{Cause::kCampaign, a.campaign, record}, op);
     if (!ctx.error.empty()) {
       error_ = "campaign " + c.id + ": " + ctx.error;
@@ -1402,6 +1405,7 @@ void Run::event(const Operation& op) {
 }
 
 void Run::redeem(const Operation& op) {
+  open_rare(m_);  // the reward's counters (and its `for` may read member.X)
   auto refuse = [&](const char* code, std::string message) {
     out_.rejection = Rejection{code, std::move(message)};
   };
@@ -1413,7 +1417,7 @@ void Run::redeem(const Operation& op) {
   if (op.quantity < 1) return refuse("invalid_quantity", "quantity must be at least 1");
   first_lot_id_ = m_.next_lot_id;
   advance_to(op.time);
-  Ctx ctx{plan_, m_, &op, op.time, m_.level, {}};
+  Ctx ctx{plan_, m_, &op, op.time, m_.level, {}, &m_};
   if (!internal::holds(r.for_, ctx)) {
     return refuse("not_eligible", "member " + op.member + " is not eligible for reward " + r.id);
   }
@@ -1456,7 +1460,7 @@ void Run::redeem(const Operation& op) {
   ev.member = op.member;
   ev.fields = {Value::string(r.id), Value::number(Decimal::from_int(op.quantity))};
   for (std::int64_t u = 0; u < op.quantity; ++u) {
-    Ctx body{plan_, m_, &ev, op.time, m_.level, {}};
+    Ctx body{plan_, m_, &ev, op.time, m_.level, {}, &m_};
     run_body(r.body, body, Award{Cause::kReward, op.reward, nullptr}, ev);
     if (!body.error.empty()) {
       error_ = "reward " + r.id + ": " + body.error;
@@ -1469,6 +1473,7 @@ void Run::redeem(const Operation& op) {
 }
 
 void Run::use(const Operation& op) {
+  open_rare(m_);  // the privilege's quota and grants
   auto refuse = [&](const char* code, std::string message) {
     out_.rejection = Rejection{code, std::move(message)};
   };
@@ -1480,7 +1485,7 @@ void Run::use(const Operation& op) {
   advance_to(op.time);
   const PlanPrivilege& p = plan_.privileges[static_cast<std::size_t>(op.privilege)];
   PrivilegeState& ps = m_.privileges[static_cast<std::size_t>(op.privilege)];
-  Ctx ctx{plan_, m_, &op, op.time, m_.level, {}};
+  Ctx ctx{plan_, m_, &op, op.time, m_.level, {}, &m_};
   bool eligible = !p.for_.empty() ? internal::holds(p.for_, ctx) : p.quota.has_value();
   // The only change before a refusal below is starting a new quota period; a refusal undoes it
   // (when step 3 changed anything, the backup restores everything anyway).
@@ -1527,6 +1532,7 @@ void Run::use(const Operation& op) {
 }
 
 void Run::set(const Operation& op) {
+  open_rare(m_);  // the attributes and tags
   first_lot_id_ = m_.next_lot_id;
   create(op);
   advance_to(op.time);

@@ -1,8 +1,11 @@
 // The expression machine: runs a CompiledExpr's flat ops over a small value stack. No allocation,
 // no string lookups: every name was resolved to a slot at plan time.
+#include <cstdio>
+#include <cstdlib>
 #include <new>
 
 #include "engine/eval/internal.hpp"
+#include "engine/model/rare_part.hpp"
 
 namespace merit::engine::internal {
 
@@ -65,6 +68,18 @@ namespace {
 Val field_of(const Ctx& ctx, std::size_t slot) {
   if (ctx.event == nullptr || slot >= ctx.event->fields.size()) return none();
   return to_val(ctx.event->fields[slot]);
+}
+
+// The member's attributes and tags are in its rarely used part, which the member table may have
+// left closed: opened here, once, by the first expression that reads them.
+void open_rare_part(Ctx& ctx) {
+  if (!ctx.member.rare_closed) return;
+  if (ctx.opener != &ctx.member) {
+    std::fprintf(stderr, "merit: member %s read with its rarely used part closed\n",
+                 ctx.member.id.c_str());
+    std::abort();
+  }
+  open_rare(*ctx.opener);
 }
 
 }  // namespace
@@ -173,9 +188,11 @@ Val eval_general(const CompiledExpr& e, Ctx& ctx) {
         break;
       }
       case OpCode::kAttr:
+        open_rare_part(ctx);
         push(op.a < ctx.member.attributes.size() ? to_val(ctx.member.attributes[op.a]) : none());
         break;
       case OpCode::kTags: {
+        open_rare_part(ctx);
         Val v;
         v.kind = Kind::kSet;
         v.set = &ctx.member.tags;

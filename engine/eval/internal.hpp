@@ -29,6 +29,10 @@ struct Ctx {
   Instant now;
   int level;          // `level` (before the current event)
   std::string error;  // set when evaluation failed (division by zero, a type mismatch)
+  // `member` itself, to open its rarely used part (engine/model/rare_part.hpp) when an expression
+  // reads member.X or member.tags and the member table left it closed; null where it cannot be
+  // closed.
+  MemberState* opener;
 };
 
 // Runs a compiled expression. On failure returns none and sets ctx.error.

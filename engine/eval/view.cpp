@@ -6,6 +6,7 @@
 #include "engine/eval/evaluator.hpp"
 #include "engine/eval/internal.hpp"
 #include "engine/model/lot_records.hpp"
+#include "engine/model/rare_part.hpp"
 
 namespace merit::engine {
 
@@ -43,6 +44,11 @@ MemberView view(const Plan& plan, const MemberState& m, Instant as_of) {
 
 void view_into(const Plan& plan, const MemberState& m, Instant as_of, MemberView& v) {
   using namespace internal;
+  if (m.rare_closed) {  // a member the table is working on: its rarely used part opened aside
+    MemberState open = m;
+    open_rare(open);
+    return view_into(plan, open, as_of, v);
+  }
   // Every field is assigned (strings and vectors keep their buffers from the last member).
   v.member.assign(m.id);
   const PlanLevel& lv = plan.levels[static_cast<std::size_t>(m.level)];
@@ -85,7 +91,7 @@ void view_into(const Plan& plan, const MemberState& m, Instant as_of, MemberView
   }
 
   Operation none;
-  Ctx ctx{plan, m, &none, as_of, m.level, {}};
+  Ctx ctx{plan, m, &none, as_of, m.level, {}, nullptr};
   LocalDate today = plan.zone.date_of(as_of);
   v.tasks.resize(plan.tasks.size());
   for (std::size_t i = 0; i < plan.tasks.size(); ++i) {

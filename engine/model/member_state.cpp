@@ -45,6 +45,7 @@ std::size_t state_bytes(const MemberState& m) {
     return (a.lots.size() > 2 ? a.lots.size() * sizeof(LotList::value_type) : 0);
   });
   n += vector_bytes(m.tasks, [](const TaskState& t) { return vector_bytes(t.window); });
+  n += heap_bytes(m.rare_packed);
   n += vector_bytes(m.privileges, [](const PrivilegeState& p) { return vector_bytes(p.grants); });
   n += vector_bytes(m.rewards);
   n += vector_bytes(m.aggregates, [](const AggregateState& a) { return vector_bytes(a.window); });

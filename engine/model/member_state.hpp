@@ -141,6 +141,11 @@ struct MemberState {
   std::int32_t cap_period = std::numeric_limits<std::int32_t>::min();
   std::int64_t cap_used = 0;     // points awarded in cap_period
   std::vector<TaskState> tasks;  // by Plan task index
+  // The rarely used part (engine/model/rare_part.hpp): while `rare_closed`, the privileges,
+  // rewards, tags and attributes below are empty and their encoded form is in `rare_packed`;
+  // open_rare() decodes them. Only the member table closes it, between the evaluator's operations.
+  bool rare_closed = false;
+  std::string rare_packed;
   std::vector<PrivilegeState> privileges;
   std::vector<RewardState> rewards;
   std::vector<AggregateState> aggregates;

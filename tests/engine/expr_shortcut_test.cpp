@@ -101,8 +101,8 @@ TEST(ExprShortcut, EveryFieldValueAndLevelGivesWhatTheStackMachineGives) {
       op.fields = {amount, qty, Value::string("app")};
       for (int level : {-1, 0, 1, 2, 3}) {
         for (const CompiledExpr* e : exprs) {
-          internal::Ctx fast{*p, m, &op, Instant{0}, level, {}};
-          internal::Ctx slow{*p, m, &op, Instant{0}, level, {}};
+          internal::Ctx fast{*p, m, &op, Instant{0}, level, {}, nullptr};
+          internal::Ctx slow{*p, m, &op, Instant{0}, level, {}, nullptr};
           internal::Val a = internal::eval(*e, fast);
           internal::Val b = internal::eval_general(*e, slow);
           SCOPED_TRACE(e->text + " level " + std::to_string(level));
