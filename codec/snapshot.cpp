@@ -1,6 +1,8 @@
 // Full-fidelity JSON of member and shared state (nlohmann; not on the hot path).
 #include "codec/snapshot.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "engine/model/award_records.hpp"
@@ -132,6 +134,11 @@ Result<engine::MemberState> member_from_snapshot(std::string_view text) {
     for (const auto& g : j.at("growth_window"))
       m.growth_window.push_back(
           {Instant{g.at(0).get<std::int64_t>()}, g.at(1).get<std::int64_t>()});
+    // The evaluator keeps the window in time order and relies on it (a sum over the whole window
+    // reads the first and last instants only): a snapshot written before it did is put in order.
+    std::stable_sort(
+        m.growth_window.begin(), m.growth_window.end(),
+        [](const engine::GrowthEntry& a, const engine::GrowthEntry& b) { return a.at < b.at; });
     for (const auto& l : j.at("lots")) {
       engine::Lot lot;
       lot.id = l.at(0).get<std::uint32_t>();

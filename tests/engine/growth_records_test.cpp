@@ -179,6 +179,26 @@ TEST(GrowthRecords, EntriesAreAddedInTimeOrderDecodingOnlyWhenOneGoesBeforeTheLa
   EXPECT_EQ(growth_count(empty), 1u);
 }
 
+TEST(GrowthRecords, ASnapshotWindowOutOfOrderIsPutInOrder) {
+  // Written before the evaluator kept the window in order: an event dated before the one before.
+  MemberState m;
+  m.id = "m";
+  m.growth_window = {{Instant{kT0 + 2 * kMsPerDay}, 5}, {Instant{kT0}, 7}};
+  std::string text = codec::member_snapshot_json(m);
+  auto back = codec::member_from_snapshot(text);
+  ASSERT_TRUE(back.has_value()) << back.error().message();
+  std::vector<GrowthEntry> want = {{Instant{kT0}, 7}, {Instant{kT0 + 2 * kMsPerDay}, 5}};
+  expect_same(entries_of(*back), want);
+  // Packed and unpacked (the window encoded), a window from after the first entry to the last
+  // sums the second alone.
+  std::string bytes;
+  codec::pack_member(*back, bytes);
+  MemberState unpacked;
+  ASSERT_TRUE(codec::unpack_member(bytes, unpacked).has_value());
+  EXPECT_EQ(unpacked.growth_packed_count, 2u);
+  EXPECT_EQ(internal::growth_within(unpacked, kT0, Instant{kT0 + 2 * kMsPerDay}), 5);
+}
+
 TEST(GrowthRecordsDeathTest, CorruptEncodedEntriesStopTheProcess) {
   MemberState m;
   m.id = "m";
