@@ -1,6 +1,6 @@
 // A writer and a reader of the varint encodings (common/varint.hpp) over a byte string: the
-// packed member state (codec/member_pack) and the parts of it the engine keeps encoded between
-// operations (engine/model) are written and read through these.
+// packed member state (codec/member_pack) is written and read through these, and so is the part
+// of it the engine decodes itself when an operation needs it (engine/model/rare_part).
 #pragma once
 
 #include <algorithm>
@@ -19,9 +19,10 @@ namespace merit::bytes {
 using varint::unzigzag;
 using varint::zigzag;
 
-// Writes into `out` through a raw cursor: the string is sized up front (to its capacity, which a
-// reused string already has) and trimmed at the end, so a varint is a few stores, not an append.
 #define MERIT_INLINE __attribute__((always_inline)) inline
+
+// Replaces `out` through a raw cursor: the string is sized up front (to its capacity, which a
+// reused string already has) and trimmed at the end, so a varint is a few stores, not an append.
 
 class Writer {
  public:
@@ -87,6 +88,7 @@ class Writer {
   char* end_ = nullptr;
 };
 
+// Reads what Writer wrote; after the first malformed value ok() is false and every read gives 0.
 class Reader {
  public:
   explicit Reader(std::string_view in) : p_(in.data()), end_(in.data() + in.size()) {}
