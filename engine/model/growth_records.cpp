@@ -12,7 +12,7 @@ using varint::zigzag;
 
 void encode_growth(const GrowthEntry* begin, const GrowthEntry* end, bool after, std::int64_t prev,
                    std::string& out) {
-  // An instant (up to two varints) and the growth a entry.
+  // An instant (up to two varints) and the growth, per entry.
   constexpr std::size_t kMaxEntry = 3 * varint::kMaxBytes;
   std::size_t used = out.size();
   out.resize(used + kMaxEntry * static_cast<std::size_t>(end - begin));

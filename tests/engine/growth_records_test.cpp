@@ -14,6 +14,7 @@
 #include "engine/eval/evaluator.hpp"
 #include "engine/eval/internal.hpp"
 
+#include "tests/testing/member_history.hpp"
 #include "tests/testing/test_util.hpp"
 
 namespace merit::engine {
@@ -290,55 +291,36 @@ std::vector<std::string> history() {
 TEST(GrowthRecords, TheEvaluatorGivesTheSameWhetherTheWindowIsEncodedBetweenOperations) {
   auto plan = testing::plan_of(kProgram);
   ASSERT_TRUE(plan);
-  codec::OperationDecoder decoder(*plan);
-  std::string effects[2], snapshots[2], packed[2];
   std::size_t encoded_before_ops = 0, trimmed_while_encoded = 0, added_while_encoded = 0,
               decoded_by_ops = 0, refused = 0, downgrades = 0;
-  for (bool encode : {false, true}) {
-    MemberState m = new_member(*plan, "m");
-    SharedState shared = new_shared(*plan);
-    ApplyResult r;
-    Operation op;
-    for (const auto& line : history()) {
-      ASSERT_TRUE(decoder.decode(line, op).has_value()) << line;
-      if (encode) {  // what the member table does between operations
-        std::string bytes;
-        codec::pack_member(m, bytes);
-        ASSERT_TRUE(codec::unpack_member(bytes, m).has_value());
-        if (m.growth_packed_count > 0) ++encoded_before_ops;
-      }
-      const std::uint32_t before = m.growth_packed_count;
-      std::string state_before, state_after;
-      codec::pack_member(m, state_before);
-      apply(*plan, m, shared, op, r);
-      codec::pack_member(m, state_after);
-      // A refused operation leaves the member byte for byte as it was, its trimmed window too.
-      if (r.rejection) {
-        EXPECT_EQ(state_after, state_before) << op.id;
-      }
-      if (encode && before > 0) {
-        if (m.growth_packed_count == 0) ++decoded_by_ops;
-        if (m.growth_packed_count > 0 && m.growth_packed_count < before) ++trimmed_while_encoded;
-        if (m.growth_packed_count > 0 && !m.growth_window.empty()) ++added_while_encoded;
-      }
-      if (encode && r.rejection) ++refused;
-      effects[encode] += op.id + (r.rejection ? " refused " + r.rejection->code : "") + ":";
-      for (const auto& e : r.effects) {
-        if (encode && e.kind == EffectKind::kLevelDown) ++downgrades;
-        effects[encode] +=
-            " " + std::to_string(static_cast<int>(e.kind)) + "/" + std::to_string(e.amount);
-      }
-      // The member's view (qualifying growth now and at its next review) reads the window too.
-      MemberView v = view(*plan, m, op.time);
-      effects[encode] += " q" + std::to_string(v.growth_qualifying) + " k" +
-                         std::to_string(v.growth_to_keep) + "\n";
+  std::uint32_t before = 0;
+  bool encode = false;
+  auto after = [&](const Operation& op, const MemberState& m, const ApplyResult& r) {
+    if (encode && before > 0) {
+      if (m.growth_packed_count == 0) ++decoded_by_ops;
+      if (m.growth_packed_count > 0 && m.growth_packed_count < before) ++trimmed_while_encoded;
+      if (m.growth_packed_count > 0 && !m.growth_window.empty()) ++added_while_encoded;
     }
-    snapshots[encode] = codec::member_snapshot_json(m);
-    codec::pack_member(m, packed[encode]);
-  }
-  EXPECT_EQ(effects[0], effects[1]);
-  EXPECT_EQ(snapshots[0], snapshots[1]);
-  EXPECT_EQ(packed[0], packed[1]);
+    if (encode && r.rejection) ++refused;
+    for (const auto& e : r.effects) downgrades += encode && e.kind == EffectKind::kLevelDown;
+    // The member's view (qualifying growth now and at its next review) reads the window too.
+    MemberView v = view(*plan, m, op.time);
+    return " q" + std::to_string(v.growth_qualifying) + " k" + std::to_string(v.growth_to_keep);
+  };
+  auto plain = testing::run_history(
+      *plan, history(), [](MemberState&) {}, after);
+  encode = true;
+  auto encoded = testing::run_history(
+      *plan, history(),
+      [&](MemberState& m) {  // what the member table does between operations
+        testing::repack(m);
+        if (m.growth_packed_count > 0) ++encoded_before_ops;
+        before = m.growth_packed_count;
+      },
+      after);
+  EXPECT_EQ(plain.effects, encoded.effects);
+  EXPECT_EQ(plain.snapshot, encoded.snapshot);
+  EXPECT_EQ(plain.packed, encoded.packed);
   // The history did what it is for.
   EXPECT_GT(encoded_before_ops, 250u);
   EXPECT_GT(trimmed_while_encoded, 100u);

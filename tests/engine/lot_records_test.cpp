@@ -16,6 +16,7 @@
 #include "engine/eval/evaluator.hpp"
 #include "engine/model/award_records.hpp"
 
+#include "tests/testing/member_history.hpp"
 #include "tests/testing/test_util.hpp"
 
 namespace merit::engine {
@@ -207,49 +208,35 @@ std::vector<std::string> history() {
 TEST(LotRecords, TheEvaluatorGivesTheSameWhetherLotsAreEncodedBetweenOperations) {
   auto plan = testing::plan_of(kProgram);
   ASSERT_TRUE(plan);
-  codec::OperationDecoder decoder(*plan);
-  std::string effects[2], snapshots[2], packed[2];
   std::size_t encoded_before_ops = 0, unpacked_by_ops = 0, added_while_encoded = 0;
-  for (bool encode : {false, true}) {
-    MemberState m = new_member(*plan, "m");
-    SharedState shared = new_shared(*plan);
-    ApplyResult r;
-    Operation op;
-    for (const auto& line : history()) {
-      ASSERT_TRUE(decoder.decode(line, op).has_value()) << line;
-      if (encode) {  // what the member table does between operations
-        std::string bytes;
-        codec::pack_member(m, bytes);
-        ASSERT_TRUE(codec::unpack_member(bytes, m).has_value());
+  std::uint32_t before = 0;
+  auto count = [&](const Operation& op, const MemberState& m, const ApplyResult&) {
+    // The cached next expiry is the first lot's (or 0, not known), encoded or not.
+    EXPECT_TRUE(m.next_expiry == 0 || m.next_expiry == first_lot_expiry(m)) << op.id;
+    if (before > 0 && m.lots_packed_count == 0) ++unpacked_by_ops;
+    if (before > 0 && m.lots_packed_count == before && !m.lots.empty()) ++added_while_encoded;
+    return std::string();
+  };
+  auto plain = testing::run_history(
+      *plan, history(), [&](MemberState& m) { before = m.lots_packed_count; }, count);
+  encoded_before_ops = unpacked_by_ops = added_while_encoded = 0;
+  auto encoded = testing::run_history(
+      *plan, history(),
+      [&](MemberState& m) {  // what the member table does between operations
+        testing::repack(m);
         if (m.lots_packed_count > 0) ++encoded_before_ops;
-      }
-      const std::uint32_t before = m.lots_packed_count;
-      apply(*plan, m, shared, op, r);
-      // The cached next expiry is the first lot's (or 0, not known), encoded or not.
-      EXPECT_TRUE(m.next_expiry == 0 || m.next_expiry == first_lot_expiry(m)) << op.id;
-      if (before > 0 && m.lots_packed_count == 0) ++unpacked_by_ops;
-      if (before > 0 && m.lots_packed_count == before && !m.lots.empty()) ++added_while_encoded;
-      effects[encode] += op.id + (r.rejection ? " refused " + r.rejection->code : "") + ":";
-      for (const auto& e : r.effects) {
-        effects[encode] +=
-            " " + std::to_string(static_cast<int>(e.kind)) + "/" + std::to_string(e.amount);
-        for (const auto& [id, amount] : e.lots)
-          effects[encode] += "[" + std::to_string(id) + "," + std::to_string(amount) + "]";
-      }
-      effects[encode] += "\n";
-    }
-    snapshots[encode] = codec::member_snapshot_json(m);
-    codec::pack_member(m, packed[encode]);
-  }
-  EXPECT_EQ(effects[0], effects[1]);
-  EXPECT_EQ(snapshots[0], snapshots[1]);
-  EXPECT_EQ(packed[0], packed[1]);
+        before = m.lots_packed_count;
+      },
+      count);
+  EXPECT_EQ(plain.effects, encoded.effects);
+  EXPECT_EQ(plain.snapshot, encoded.snapshot);
+  EXPECT_EQ(plain.packed, encoded.packed);
   // The history did what it is for: lots stayed encoded (239 operations of 240), new ones were
   // added after them (158), and operations had to decode them (80).
   EXPECT_GT(encoded_before_ops, 200u);
   EXPECT_GT(added_while_encoded, 100u);
   EXPECT_GT(unpacked_by_ops, 40u);
-  EXPECT_NE(effects[0].find(" refused "), std::string::npos) << "a redemption without points";
+  EXPECT_NE(plain.effects.find(" refused "), std::string::npos) << "a redemption without points";
 }
 
 // The member remembers when its next pending lot is released (MemberState::next_release), so that

@@ -13,6 +13,7 @@
 #include "codec/snapshot.hpp"
 #include "engine/eval/evaluator.hpp"
 
+#include "tests/testing/member_history.hpp"
 #include "tests/testing/test_util.hpp"
 
 namespace merit::engine {
@@ -173,53 +174,27 @@ std::vector<std::string> history() {
 TEST(RarePart, TheEvaluatorGivesTheSameWhetherThePartIsClosedBetweenOperations) {
   auto plan = testing::plan_of(kProgram);
   ASSERT_TRUE(plan);
-  codec::OperationDecoder decoder(*plan);
-  std::string effects[2], snapshots[2], packed[2];
   std::size_t stayed_closed = 0, opened = 0, refused_after_opening = 0;
-  for (bool close : {false, true}) {
-    MemberState m = new_member(*plan, "m");
-    SharedState shared = new_shared(*plan);
-    ApplyResult r;
-    Operation op;
-    for (const auto& line : history()) {
-      ASSERT_TRUE(decoder.decode(line, op).has_value()) << line;
-      if (close) {  // what the member table does between operations
-        std::string bytes;
-        codec::pack_member(m, bytes);
-        ASSERT_TRUE(codec::unpack_member(bytes, m, true).has_value());
-      }
-      std::string before, after;
-      codec::pack_member(m, before);
-      apply(*plan, m, shared, op, r);
-      codec::pack_member(m, after);
-      if (r.rejection) {
-        EXPECT_EQ(after, before) << op.id << ": a refused operation changes nothing";
-      }
-      if (close) {
+  auto plain = testing::run_history(*plan, history(), [](MemberState&) {});
+  auto closed = testing::run_history(
+      *plan, history(),
+      [](MemberState& m) { testing::repack(m, true); },  // as MemberTable::get leaves it
+      [&](const Operation&, const MemberState& m, const ApplyResult& r) {
         ++(m.rare_closed ? stayed_closed : opened);
         if (!m.rare_closed && r.rejection) ++refused_after_opening;
-      }
-      effects[close] += op.id + (r.rejection ? " refused " + r.rejection->code : "") + ":";
-      for (const auto& e : r.effects) {
-        effects[close] += " " + std::to_string(static_cast<int>(e.kind)) + "/" +
-                          std::to_string(e.amount) + e.text;
-      }
-      effects[close] += "\n";
-    }
-    snapshots[close] = codec::member_snapshot_json(m);
-    codec::pack_member(m, packed[close]);
-  }
-  EXPECT_EQ(effects[0], effects[1]);
-  EXPECT_EQ(snapshots[0], snapshots[1]);
-  EXPECT_EQ(packed[0], packed[1]);
-  // The history did what it is for: most operations left the part closed, the others opened it,
-  // some of those were refused; tags, grants and uses happened.
-  EXPECT_GE(stayed_closed, 30u);  // the shares
+        return std::string();
+      });
+  EXPECT_EQ(plain.effects, closed.effects);
+  EXPECT_EQ(plain.snapshot, closed.snapshot);
+  EXPECT_EQ(plain.packed, closed.packed);
+  // The history did what it is for: some operations left the part closed (the shares), the
+  // others opened it, some of those were refused; tags were added and removed.
+  EXPECT_GE(stayed_closed, 30u);
   EXPECT_GT(opened, 100u);
   EXPECT_GT(refused_after_opening, 3u);
-  EXPECT_NE(effects[0].find("sh_big"), std::string::npos);
-  EXPECT_NE(effects[0].find(" refused limit_reached"), std::string::npos);
-  EXPECT_NE(effects[0].find(" refused evaluation_error"), std::string::npos);
+  EXPECT_NE(plain.effects.find("sh_big"), std::string::npos);
+  EXPECT_NE(plain.effects.find(" refused limit_reached"), std::string::npos);
+  EXPECT_NE(plain.effects.find(" refused evaluation_error"), std::string::npos);
 }
 
 }  // namespace
