@@ -32,10 +32,12 @@ class MemberTable {
   std::uint32_t size() const { return static_cast<std::uint32_t>(records_.size()); }
   // A new member at the next index: the state of engine::new_member(plan, id) (exists == false).
   std::uint32_t add(std::string_view id);
-  // Member `index`, unpacked, to read and change. The reference is valid until the next get() or
-  // put().
+  // Member `index`, unpacked, to read and change: for engine::apply, which opens its rarely used
+  // part (engine/model/rare_part.hpp), left closed here, if the operation touches it. The
+  // reference is valid until the next get() or put().
   engine::MemberState& get(std::uint32_t index);
-  // Member `index` for reading without disturbing the table: its unpacked state, or `scratch`.
+  // Member `index` for reading without disturbing the table, whole (its rarely used part open):
+  // its unpacked state, or `scratch`.
   const engine::MemberState& peek(std::uint32_t index, engine::MemberState& scratch) const;
   // Replaces member `index`'s whole state.
   void put(std::uint32_t index, const engine::MemberState& m);
