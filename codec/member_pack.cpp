@@ -53,6 +53,12 @@ std::string& rare_buffer() {
   return buffer;
 }
 
+// Empties `v` and frees its buffer (`v = {}` would keep it: that is assign from an empty list).
+template <class T>
+void release(std::vector<T>& v) {
+  std::vector<T>().swap(v);
+}
+
 void write_window(Writer& w, const std::vector<std::pair<Instant, Decimal>>& window,
                   std::int64_t base) {
   w.u(window.size());
@@ -305,10 +311,10 @@ Result<void> unpack_member(std::string_view bytes, MemberState& m, bool leave_ra
     m.rare_closed = true;
     // Released, not cleared: reading one by mistake while closed must fail at once, not find the
     // previous member's values in the kept buffers.
-    m.privileges = {};
-    m.rewards = {};
-    m.tags = {};
-    m.attributes = {};
+    release(m.privileges);
+    release(m.rewards);
+    release(m.tags);
+    release(m.attributes);
   } else {
     m.rare_packed.clear();
     m.rare_closed = false;

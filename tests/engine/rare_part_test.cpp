@@ -107,6 +107,7 @@ event signin {}
 event boost { n: int }
 event share {}
 event browse {}
+event gift {}
 levels by growth { level L1 from 0 }
 rule earn on purchase { points += event.amount }
 rule shanghai on purchase when member.city == "上海" and event.amount >= 100 {
@@ -117,6 +118,7 @@ rule vip on purchase when "vip" in member.tags { points += 5 }
 rule quiet on signin { tag -= "sh_big" }
 rule spread on share { points += 1 }
 rule vip_browse on browse when "vip" in member.tags { points += 2 }
+rule present on gift { grant lounge 1 valid 7 days }
 rule risky on boost when member.city == "上海" { points += event.n * 1000000000000 }
 task third on purchase count 3 repeat { grant lounge 1 valid 30 days }
 privilege lounge "贵宾厅" for member.city == "北京" quota 1 per month
@@ -153,9 +155,11 @@ std::vector<std::string> history() {
       case 9:
         lines.push_back(head + R"("type":"browse"})");
         break;
+      case 19:
+        lines.push_back(head + R"("type":"gift"})");
+        break;
       case 1:
       case 5:
-      case 19:
         lines.push_back(head + R"("type":"share"})");
         break;
       case 17:  // fails in 上海, where it read member.city first
@@ -189,7 +193,7 @@ TEST(RarePart, TheEvaluatorGivesTheSameWhetherThePartIsClosedBetweenOperations) 
   EXPECT_EQ(plain.packed, closed.packed);
   // The history did what it is for: some operations left the part closed (the shares), the
   // others opened it, some of those were refused; tags were added and removed.
-  EXPECT_GE(stayed_closed, 30u);
+  EXPECT_GE(stayed_closed, 20u);
   EXPECT_GT(opened, 100u);
   EXPECT_GT(refused_after_opening, 3u);
   EXPECT_NE(plain.effects.find("sh_big"), std::string::npos);
