@@ -151,8 +151,9 @@ void Replayer::run(std::istream& in, bool csv, const OperationHook& hook) {
   // Lines go in batches: all of a batch are decoded first (decoding reads no state), and the
   // store's memory for each (the member's index slot, then its record, then its packed state; the
   // applied-id slot) is fetched in passes while the others decode, so that applying them in order
-  // finds it in cache instead of waiting on DRAM three or four times per line.
-  constexpr std::size_t kBatch = 32;
+  // finds it in cache instead of waiting on DRAM three or four times per line. 64 lines replayed
+  // the benchmark file 5% faster than 32 (docs/performance.md); 128 no faster than 64.
+  constexpr std::size_t kBatch = 64;
   struct Pending {
     std::string line;
     std::int64_t line_no = 0;
