@@ -34,23 +34,12 @@ constexpr std::size_t kMinLotBytes = 6;
 // An encoded award record's least size: head, 8-byte key, time, lot count, growth.
 constexpr std::size_t kMinAwardBytes = 12;
 
-// Where pack_member joins old and new award records, and encodes new lots (reused: no allocation
-// once warm).
-std::string& award_buffer() {
-  thread_local std::string buffer;
-  return buffer;
-}
-std::string& lot_buffer() {
-  thread_local std::string buffer;
-  return buffer;
-}
-std::string& growth_buffer() {
-  thread_local std::string buffer;
-  return buffer;
-}
-std::string& rare_buffer() {
-  thread_local std::string buffer;
-  return buffer;
+// Where pack_member encodes a part aside before copying it in (the award records old and new, the
+// new lots and growth entries, the rarely used part): reused, so no allocation once warm.
+enum class Aside { kAwards, kLots, kGrowth, kRare };
+std::string& aside(Aside part) {
+  thread_local std::string buffers[4];
+  return buffers[static_cast<int>(part)];
 }
 
 // Empties `v` and frees its buffer (`v = {}` would keep it: that is assign from an empty list).
@@ -111,7 +100,7 @@ void pack_member(const MemberState& m, std::string& out) {
     w.time(first, base);
     w.time(last, first);
     w.s(total);
-    std::string& added = growth_buffer();
+    std::string& added = aside(Aside::kGrowth);
     added.clear();
     engine::encode_growth(m.growth_window.data(), m.growth_window.data() + m.growth_window.size(),
                           packed, m.growth_packed_last, added);
@@ -131,7 +120,7 @@ void pack_member(const MemberState& m, std::string& out) {
     w.time(earned, base);
     w.time(tail ? m.lots.back().expires : m.lots_packed_last_expires, earned);
     // The old bytes as they are, then the new lots (encoded aside: the length comes first).
-    std::string& added = lot_buffer();
+    std::string& added = aside(Aside::kLots);
     added.clear();
     engine::encode_lots(m.lots.data(), m.lots.data() + m.lots.size(), base, added);
     w.u(m.lots_packed.size() + added.size());
@@ -151,7 +140,7 @@ void pack_member(const MemberState& m, std::string& out) {
     w.u(m.awards_packed_count);
     w.str(m.awards_packed);
   } else {
-    std::string& awards = award_buffer();
+    std::string& awards = aside(Aside::kAwards);
     awards.assign(m.awards_packed);
     engine::encode_awards(m.awards.data(), m.awards.data() + m.awards.size(), awards);
     w.u(engine::award_count(m));
@@ -200,7 +189,7 @@ void pack_member(const MemberState& m, std::string& out) {
   if (m.rare_closed) {
     w.str(m.rare_packed);
   } else {
-    std::string& rare = rare_buffer();
+    std::string& rare = aside(Aside::kRare);
     rare.clear();
     engine::encode_rare(m, rare);
     w.str(rare);

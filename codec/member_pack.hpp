@@ -27,8 +27,9 @@
 
 namespace merit::codec {
 
-inline constexpr std::uint8_t kPackVersion =
-    5;  // 3: lots kept encoded; 4: growth window; 5: rarely used part
+// 2: the zero instant in one byte; 3: lots kept encoded; 4: the growth window; 5: the rarely used
+// part.
+inline constexpr std::uint8_t kPackVersion = 5;
 
 // Replaces `out` with the packed form of `m`.
 void pack_member(const engine::MemberState& m, std::string& out);

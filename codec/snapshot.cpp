@@ -49,12 +49,9 @@ std::vector<std::pair<Instant, Decimal>> windowed_from(const json& a) {
 
 }  // namespace
 
-std::string member_snapshot_json(const engine::MemberState& m) {
-  if (m.rare_closed) {  // a member the table is working on: its rarely used part opened aside
-    engine::MemberState open = m;
-    engine::open_rare(open);
-    return member_snapshot_json(open);
-  }
+std::string member_snapshot_json(const engine::MemberState& whole) {
+  engine::MemberState scratch;  // a member the table is working on: its rarely used part opened
+  const engine::MemberState& m = engine::opened(whole, scratch);
   json j;
   j["id"] = m.id;
   j["exists"] = m.exists;

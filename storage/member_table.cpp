@@ -101,12 +101,7 @@ engine::MemberState& MemberTable::get(std::uint32_t index) {
 const engine::MemberState& MemberTable::peek(std::uint32_t index,
                                              engine::MemberState& scratch) const {
   const Record& r = records_[index];
-  if (r.slot == kCurrent) {
-    if (!current_.rare_closed) return current_;
-    scratch = current_;  // its rarely used part opened aside
-    engine::open_rare(scratch);
-    return scratch;
-  }
+  if (r.slot == kCurrent) return engine::opened(current_, scratch);
   if (r.slot != kCold) return big_[r.slot];
   unpack(r.bytes(), scratch, false);
   return scratch;

@@ -42,13 +42,10 @@ MemberView view(const Plan& plan, const MemberState& m, Instant as_of) {
   return v;
 }
 
-void view_into(const Plan& plan, const MemberState& m, Instant as_of, MemberView& v) {
+void view_into(const Plan& plan, const MemberState& whole, Instant as_of, MemberView& v) {
   using namespace internal;
-  if (m.rare_closed) {  // a member the table is working on: its rarely used part opened aside
-    MemberState open = m;
-    open_rare(open);
-    return view_into(plan, open, as_of, v);
-  }
+  MemberState scratch;  // a member the table is working on: its rarely used part opened aside
+  const MemberState& m = opened(whole, scratch);
   // Every field is assigned (strings and vectors keep their buffers from the last member).
   v.member.assign(m.id);
   const PlanLevel& lv = plan.levels[static_cast<std::size_t>(m.level)];
