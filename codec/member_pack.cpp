@@ -12,6 +12,7 @@
 #include "engine/model/growth_records.hpp"
 #include "engine/model/lot_records.hpp"
 #include "engine/model/rare_part.hpp"
+#include "engine/model/task_part.hpp"
 
 namespace merit::codec {
 
@@ -24,10 +25,8 @@ using engine::MemberState;
 constexpr std::int64_t kMin64 = std::numeric_limits<std::int64_t>::min();
 constexpr std::int32_t kMin32 = std::numeric_limits<std::int32_t>::min();
 
-// Which parts of a task's (an aggregate's) state differ from the initial state: a bit each, so
-// an untouched one is a single zero byte.
-constexpr std::uint64_t kTaskCount = 1, kTaskCompletions = 2, kTaskLast = 4, kTaskPeriod = 8,
-                        kTaskStreak = 16, kTaskSum = 32, kTaskWindow = 64;
+// Which parts of an aggregate's state differ from the initial state: a bit each, so an untouched
+// one is a single zero byte.
 constexpr std::uint64_t kAggFirst = 1, kAggLast = 2, kAggWindow = 4, kAggCount = 8, kAggSum = 16;
 // An encoded lot's least size: id, flags, three times, points.
 constexpr std::size_t kMinLotBytes = 6;
@@ -46,25 +45,6 @@ std::string& aside(Aside part) {
 template <class T>
 void release(std::vector<T>& v) {
   std::vector<T>().swap(v);
-}
-
-void write_window(Writer& w, const std::vector<std::pair<Instant, Decimal>>& window,
-                  std::int64_t base) {
-  w.u(window.size());
-  for (const auto& [at, v] : window) {
-    w.time(at.ms, base);
-    w.dec(v.units());
-    base = at.ms;
-  }
-}
-
-void read_window(Reader& r, std::vector<std::pair<Instant, Decimal>>& window, std::int64_t base) {
-  window.resize(r.count());
-  for (auto& [at, v] : window) {
-    at.ms = r.time(base);
-    v = Decimal::from_units(r.dec());
-    base = at.ms;
-  }
 }
 
 }  // namespace
@@ -152,22 +132,23 @@ void pack_member(const MemberState& m, std::string& out) {
   w.period(m.cap_period);
   w.s(m.cap_used);
 
-  w.u(m.tasks.size());
-  for (const auto& t : m.tasks) {
-    std::uint64_t bits =
-        (t.count != 0 ? kTaskCount : 0) | (t.completions != 0 ? kTaskCompletions : 0) |
-        (t.last_completion != kMin64 ? kTaskLast : 0) |
-        (t.completion_period != kMin32 ? kTaskPeriod : 0) |
-        (t.streak_day != kMin32 ? kTaskStreak : 0) | (t.sum.units() != 0 ? kTaskSum : 0) |
-        (!t.window.empty() ? kTaskWindow : 0);
-    w.u(bits);
-    if (bits & kTaskCount) w.s(t.count);
-    if (bits & kTaskCompletions) w.s(t.completions);
-    if (bits & kTaskLast) w.time(t.last_completion, base);
-    if (bits & kTaskPeriod) w.period(t.completion_period);
-    if (bits & kTaskStreak) w.period(t.streak_day);
-    if (bits & kTaskSum) w.dec(t.sum.units());
-    if (bits & kTaskWindow) write_window(w, t.window, base);
+  // Tasks (engine/model/task_part.hpp): an entry each; a task still closed is copied as its entry
+  // is, all of them at once when none was opened.
+  const std::size_t tasks = m.tasks.size();
+  w.u(tasks);
+  if (m.tasks_closed != 0 && m.tasks_closed == engine::all_tasks_closed(tasks)) {
+    w.raw(m.tasks_packed);
+  } else {
+    Reader closed(m.tasks_packed);  // walked along only while some are closed
+    for (std::size_t t = 0; t < tasks; ++t) {
+      if (m.tasks_closed == 0) {
+        engine::encode_task(m.tasks[t], base, w);
+      } else if (std::string_view entry = closed.str(); (m.tasks_closed >> t) & 1u) {
+        w.str(entry);
+      } else {
+        engine::encode_task(m.tasks[t], base, w);
+      }
+    }
   }
 
   w.u(m.aggregates.size());
@@ -179,7 +160,7 @@ void pack_member(const MemberState& m, std::string& out) {
     w.u(bits);
     if (bits & kAggFirst) w.time(a.first, base);
     if (bits & kAggLast) w.time(a.last, base);
-    if (bits & kAggWindow) write_window(w, a.window, base);
+    if (bits & kAggWindow) engine::write_window(w, a.window, base);
     if (bits & kAggCount) w.s(a.total_count);
     if (bits & kAggSum) w.dec(a.total_sum.units());
   }
@@ -197,7 +178,7 @@ void pack_member(const MemberState& m, std::string& out) {
   w.finish();
 }
 
-Result<void> unpack_member(std::string_view bytes, MemberState& m, bool leave_rare) {
+Result<void> unpack_member(std::string_view bytes, MemberState& m, bool leave_closed) {
   Reader r(bytes);
   if (r.byte() != kPackVersion) {
     return Error::invalid_argument("packed member state: unknown format version");
@@ -264,19 +245,20 @@ Result<void> unpack_member(std::string_view bytes, MemberState& m, bool leave_ra
   m.cap_period = r.period();
   m.cap_used = r.s();
 
-  m.tasks.resize(r.count());
-  for (auto& t : m.tasks) {
-    std::uint64_t bits = r.u();
-    t.count = (bits & kTaskCount) ? r.s() : 0;
-    t.completions = (bits & kTaskCompletions) ? r.s() : 0;
-    t.last_completion = (bits & kTaskLast) ? r.time(base) : kMin64;
-    t.completion_period = (bits & kTaskPeriod) ? r.period() : kMin32;
-    t.streak_day = (bits & kTaskStreak) ? r.period() : kMin32;
-    t.sum = Decimal::from_units((bits & kTaskSum) ? r.dec() : 0);
-    if (bits & kTaskWindow)
-      read_window(r, t.window, base);
-    else
-      t.window.clear();
+  // Tasks: left encoded when the caller asks (checked here only for their entries' lengths: the
+  // evaluator opens the ones an operation reaches), else decoded and checked now.
+  const std::size_t tasks = r.count();
+  m.tasks.resize(tasks);
+  m.tasks_closed = leave_closed ? engine::all_tasks_closed(tasks) : 0;
+  if (m.tasks_closed != 0) {
+    const char* from = r.position();
+    for (std::size_t t = 0; t < tasks; ++t) r.str();
+    m.tasks_packed.assign(from, static_cast<std::size_t>(r.position() - from));
+  } else {
+    m.tasks_packed.clear();
+    for (auto& t : m.tasks) {
+      if (!engine::decode_task(r, base, t)) r.fail();
+    }
   }
 
   m.aggregates.resize(r.count());
@@ -285,7 +267,7 @@ Result<void> unpack_member(std::string_view bytes, MemberState& m, bool leave_ra
     a.first = (bits & kAggFirst) ? r.time(base) : engine::kNever;
     a.last = (bits & kAggLast) ? r.time(base) : kMin64;
     if (bits & kAggWindow)
-      read_window(r, a.window, base);
+      engine::read_window(r, a.window, base);
     else
       a.window.clear();
     a.total_count = (bits & kAggCount) ? r.s() : 0;
@@ -295,7 +277,7 @@ Result<void> unpack_member(std::string_view bytes, MemberState& m, bool leave_ra
   // The rarely used part: left encoded when the caller asks (MemberTable::get: the evaluator opens
   // it when an operation touches it), else decoded and checked now.
   std::string_view rare = r.str();
-  if (leave_rare) {
+  if (leave_closed) {
     m.rare_packed.assign(rare);
     m.rare_closed = true;
     // Released, not cleared: reading one by mistake while closed must fail at once, not find the

@@ -11,7 +11,8 @@
 //   then          id, flags, times, level, growth, the growth window, lots and award records
 //                 (each in its own encoding, engine/model/growth_records.hpp, lot_records.hpp
 //                 and award_records.hpp, copied as bytes and left encoded by unpack_member),
-//                 closed lots, counters, tasks, aggregates, and the rarely used part (privileges,
+//                 closed lots, counters, tasks (engine/model/task_part.hpp, an entry each, copied
+//                 as bytes while closed), aggregates, and the rarely used part (privileges,
 //                 rewards, tags, attributes: engine/model/rare_part.hpp, copied as bytes while
 //                 closed) (member_pack.cpp)
 //
@@ -28,8 +29,8 @@
 namespace merit::codec {
 
 // 2: the zero instant in one byte; 3: lots kept encoded; 4: the growth window; 5: the rarely used
-// part.
-inline constexpr std::uint8_t kPackVersion = 5;
+// part; 6: each task's length before it.
+inline constexpr std::uint8_t kPackVersion = 6;
 
 // Replaces `out` with the packed form of `m`.
 void pack_member(const engine::MemberState& m, std::string& out);
@@ -37,9 +38,11 @@ void pack_member(const engine::MemberState& m, std::string& out);
 // Unpacks `bytes` into `m`, reusing its buffers. kInvalidArgument on a truncated or malformed
 // string (then `m` is unspecified). The growth window, lots and award records are copied as bytes
 // and checked only for their size here; the evaluator decodes, and checks, them when it needs
-// them. `leave_rare`: the rarely used part too (engine/model/rare_part.hpp: m.rare_closed, for the
-// evaluator to open when an operation touches it); otherwise it is decoded and checked.
-Result<void> unpack_member(std::string_view bytes, engine::MemberState& m, bool leave_rare = false);
+// them. `leave_closed`: the rarely used part and the tasks too (engine/model/rare_part.hpp,
+// task_part.hpp: m.rare_closed, m.tasks_closed, for the evaluator to open what an operation
+// touches); otherwise they are decoded and checked.
+Result<void> unpack_member(std::string_view bytes, engine::MemberState& m,
+                           bool leave_closed = false);
 
 // The member id at the start of a packed state, without unpacking the rest ("" if malformed).
 std::string_view packed_member_id(std::string_view bytes);

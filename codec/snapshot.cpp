@@ -8,7 +8,6 @@
 #include "engine/model/award_records.hpp"
 #include "engine/model/growth_records.hpp"
 #include "engine/model/lot_records.hpp"
-#include "engine/model/rare_part.hpp"
 
 namespace merit::codec {
 
@@ -50,7 +49,7 @@ std::vector<std::pair<Instant, Decimal>> windowed_from(const json& a) {
 }  // namespace
 
 std::string member_snapshot_json(const engine::MemberState& whole) {
-  engine::MemberState scratch;  // a member the table is working on: its rarely used part opened
+  engine::MemberState scratch;  // a member the table is working on: what it left closed, opened
   const engine::MemberState& m = engine::opened(whole, scratch);
   json j;
   j["id"] = m.id;

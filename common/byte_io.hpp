@@ -52,6 +52,28 @@ class Writer {
     std::memcpy(p_, v.data(), v.size());
     p_ += v.size();
   }
+  // A part preceded by its length, written in place: `at = open_length()`, the part, then
+  // `close_length(at)` writes the length in front of it (moving the part along when the length
+  // takes more than one byte: a part of 128 bytes or more). What str() writes, without a copy.
+  std::size_t open_length() {
+    need(1);
+    return static_cast<std::size_t>(p_++ - out_.data());
+  }
+  void close_length(std::size_t at) {
+    char* part = out_.data() + at + 1;
+    const std::size_t n = static_cast<std::size_t>(p_ - part);
+    if (n < 0x80) {
+      out_[at] = static_cast<char>(n);
+      return;
+    }
+    char length[varint::kMaxBytes];
+    const std::size_t extra = varint::put(length, n) - 1;
+    need(extra);
+    part = out_.data() + at + 1;
+    std::memmove(part + extra, part, n);
+    std::memcpy(part - 1, length, extra + 1);
+    p_ += extra;
+  }
   // An instant (ms) relative to `base` (varint::put_time: kNever and the minimum in one byte).
   MERIT_INLINE void time(std::int64_t v, std::int64_t base) {
     need(2 * varint::kMaxBytes);
@@ -94,6 +116,7 @@ class Reader {
   explicit Reader(std::string_view in) : p_(in.data()), end_(in.data() + in.size()) {}
 
   bool ok() const { return ok_; }
+  const char* position() const { return p_; }
   bool done() const { return ok_ && p_ == end_; }
   std::size_t left() const { return static_cast<std::size_t>(end_ - p_); }
   void fail() {

@@ -9,7 +9,6 @@
 #include "codec/member_pack.hpp"
 #include "common/varint.hpp"
 #include "engine/eval/evaluator.hpp"
-#include "engine/model/rare_part.hpp"
 
 namespace merit::storage {
 
@@ -18,9 +17,9 @@ MemberTable::MemberTable(const engine::Plan& plan, std::uint32_t big_bytes)
   codec::pack_member(engine::new_member(plan, ""), fresh_);
 }
 
-void MemberTable::unpack(std::string_view bytes, engine::MemberState& m, bool leave_rare) const {
+void MemberTable::unpack(std::string_view bytes, engine::MemberState& m, bool leave_closed) const {
   // Records are only ever written by store(): failing to read one back is a bug here.
-  Result<void> r = codec::unpack_member(bytes, m, leave_rare);
+  Result<void> r = codec::unpack_member(bytes, m, leave_closed);
   if (!r) {
     std::fprintf(stderr, "merit: corrupt packed member state: %s\n", r.error().message().c_str());
     std::abort();
@@ -44,7 +43,7 @@ void MemberTable::store(Record& r) {
 }
 
 void MemberTable::make_big(Record& r, engine::MemberState m) {
-  engine::open_rare(m);  // big members are read in place (peek, unpacked): whole
+  engine::open_all(m);  // big members are read in place (peek, unpacked): whole
   if (r.data != nullptr) arena_.release(r.data, r.units);
   r.data = nullptr;
   r.size = r.units = 0;

@@ -32,11 +32,11 @@ class MemberTable {
   std::uint32_t size() const { return static_cast<std::uint32_t>(records_.size()); }
   // A new member at the next index: the state of engine::new_member(plan, id) (exists == false).
   std::uint32_t add(std::string_view id);
-  // Member `index`, unpacked, to read and change: for engine::apply, which opens its rarely used
-  // part (engine/model/rare_part.hpp), left closed here, if the operation touches it. The
-  // reference is valid until the next get() or put().
+  // Member `index`, unpacked, to read and change: for engine::apply, which opens what the
+  // operation touches of its rarely used part and its tasks (engine/model/rare_part.hpp,
+  // task_part.hpp), left closed here. The reference is valid until the next get() or put().
   engine::MemberState& get(std::uint32_t index);
-  // Member `index` for reading without disturbing the table, whole (its rarely used part open):
+  // Member `index` for reading without disturbing the table, whole (nothing of it closed):
   // its unpacked state, or `scratch`.
   const engine::MemberState& peek(std::uint32_t index, engine::MemberState& scratch) const;
   // Replaces member `index`'s whole state.
@@ -85,8 +85,9 @@ class MemberTable {
     std::string_view bytes() const { return {data, size}; }
   };
 
-  // leave_rare: the rarely used part stays encoded (engine/model/rare_part.hpp), for get().
-  void unpack(std::string_view bytes, engine::MemberState& m, bool leave_rare) const;
+  // leave_closed: the rarely used part and the tasks stay encoded (engine/model/rare_part.hpp,
+  // task_part.hpp), for get().
+  void unpack(std::string_view bytes, engine::MemberState& m, bool leave_closed) const;
   const engine::MemberState* unpacked(std::uint32_t index) const;  // or null when only packed
   void store(Record& r);                                           // copies buf_ into r
   void make_big(Record& r, engine::MemberState m);  // keeps member r unpacked from now on

@@ -12,6 +12,7 @@
 #include "engine/model/growth_records.hpp"
 #include "engine/model/lot_records.hpp"
 #include "engine/model/rare_part.hpp"
+#include "engine/model/task_part.hpp"
 
 namespace merit::engine {
 
@@ -925,7 +926,7 @@ void Run::advance_tasks(const Operation& ev, int level, AwardRecord* record) {
     const PlanTask& task = plan_.tasks[static_cast<std::size_t>(ti)];
     // A once-only task already done needs no look at its progress (a bit kept in the member).
     if (task.repeat == RepeatMode::kOnce && ti < 64 && ((m_.done_once >> ti) & 1u) != 0) continue;
-    TaskState& ts = m_.tasks[static_cast<std::size_t>(ti)];
+    TaskState& ts = task_state(m_, static_cast<std::size_t>(ti));  // opened if closed
     Instant t = ev.time;
     if (task.repeat == RepeatMode::kOnce && ts.completions > 0) continue;
     LocalDate today = date_of(t);

@@ -6,7 +6,6 @@
 #include "engine/eval/evaluator.hpp"
 #include "engine/eval/internal.hpp"
 #include "engine/model/lot_records.hpp"
-#include "engine/model/rare_part.hpp"
 
 namespace merit::engine {
 
@@ -44,7 +43,7 @@ MemberView view(const Plan& plan, const MemberState& m, Instant as_of) {
 
 void view_into(const Plan& plan, const MemberState& whole, Instant as_of, MemberView& v) {
   using namespace internal;
-  MemberState scratch;  // a member the table is working on: its rarely used part opened aside
+  MemberState scratch;  // a member the table is working on: what it left closed, opened aside
   const MemberState& m = opened(whole, scratch);
   // Every field is assigned (strings and vectors keep their buffers from the last member).
   v.member.assign(m.id);

@@ -1,5 +1,9 @@
-// state_bytes(): what one member's state costs in memory, inline and on the heap.
+// state_bytes(): what one member's state costs in memory, inline and on the heap; opening what the
+// member table leaves closed.
 #include "engine/model/member_state.hpp"
+
+#include "engine/model/rare_part.hpp"
+#include "engine/model/task_part.hpp"
 
 namespace merit::engine {
 
@@ -44,6 +48,7 @@ std::size_t state_bytes(const MemberState& m) {
   n += vector_bytes(m.awards, [](const AwardRecord& a) {
     return (a.lots.size() > 2 ? a.lots.size() * sizeof(LotList::value_type) : 0);
   });
+  n += heap_bytes(m.tasks_packed);
   n += vector_bytes(m.tasks, [](const TaskState& t) { return vector_bytes(t.window); });
   n += heap_bytes(m.rare_packed);
   n += vector_bytes(m.privileges, [](const PrivilegeState& p) { return vector_bytes(p.grants); });
@@ -52,6 +57,18 @@ std::size_t state_bytes(const MemberState& m) {
   n += vector_bytes(m.tags, [](const std::string& s) { return heap_bytes(s); });
   n += vector_bytes(m.attributes, [](const Value& v) { return heap_bytes(v); });
   return n;
+}
+
+void open_all(MemberState& m) {
+  open_rare(m);
+  open_tasks(m);
+}
+
+const MemberState& opened(const MemberState& m, MemberState& scratch) {
+  if (!m.rare_closed && m.tasks_closed == 0) return m;
+  scratch = m;
+  open_all(scratch);
+  return scratch;
 }
 
 }  // namespace merit::engine

@@ -139,8 +139,14 @@ struct MemberState {
   std::uint32_t next_lot_id = 1;
   std::int64_t debt = 0;  // points owed (only with `allow negative`)
   std::int32_t cap_period = std::numeric_limits<std::int32_t>::min();
-  std::int64_t cap_used = 0;     // points awarded in cap_period
-  std::vector<TaskState> tasks;  // by Plan task index
+  std::int64_t cap_used = 0;  // points awarded in cap_period
+  // Tasks, by Plan task index (engine/model/task_part.hpp): task t < 64 whose bit is set in
+  // `tasks_closed` is still encoded in `tasks_packed` (which then holds an entry for every task)
+  // and m.tasks[t] is stale; task_state() opens it. Only the member table closes tasks, between
+  // the evaluator's operations.
+  std::uint64_t tasks_closed = 0;
+  std::string tasks_packed;
+  std::vector<TaskState> tasks;
   // The rarely used part (engine/model/rare_part.hpp): while `rare_closed`, the privileges,
   // rewards, tags and attributes below are empty and their encoded form is in `rare_packed`;
   // open_rare() decodes them. Only the member table closes it, between the evaluator's operations.
@@ -157,6 +163,14 @@ struct MemberState {
 // capacities, strings longer than the small-string buffer), allocator bookkeeping not counted.
 // For docs/performance.md and the evaluator bench: the figure the 512-byte target is about.
 std::size_t state_bytes(const MemberState& m);
+
+// What the member table leaves closed while it works on a member, opened: the rarely used part
+// (engine/model/rare_part.hpp) and the tasks (engine/model/task_part.hpp).
+void open_all(MemberState& m);
+
+// `m` to read whole: itself when nothing of it is closed, else a copy in `scratch` with all of it
+// opened (for what reads a member without changing it: views, snapshots, MemberTable::peek).
+const MemberState& opened(const MemberState& m, MemberState& scratch);
 
 // State shared by all members: what one member's operation can use up for the others.
 struct SharedState {

@@ -141,13 +141,6 @@ bool decode_rare(std::string_view bytes, MemberState& m) {
   return r.done();
 }
 
-const MemberState& opened(const MemberState& m, MemberState& scratch) {
-  if (!m.rare_closed) return m;
-  scratch = m;
-  open_rare(scratch);
-  return scratch;
-}
-
 void open_rare(MemberState& m) {
   if (!m.rare_closed) return;
   if (!decode_rare(m.rare_packed, m)) {

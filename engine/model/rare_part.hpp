@@ -25,10 +25,6 @@ void encode_rare(const MemberState& m, std::string& out);
 // m.joined). False, with them unspecified, when the bytes are not exactly one rarely used part.
 bool decode_rare(std::string_view bytes, MemberState& m);
 
-// `m` to read whole: itself when its rarely used part is open, else a copy in `scratch` with the
-// part opened (for what reads a member without changing it: views, snapshots, MemberTable::peek).
-const MemberState& opened(const MemberState& m, MemberState& scratch);
-
 // Decodes m's closed rarely used part, if it is closed. Aborts on malformed bytes: only the member
 // table closes a rarely used part, from bytes encode_rare wrote, so that is memory corruption, not
 // input.

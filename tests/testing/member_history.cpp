@@ -49,10 +49,20 @@ HistoryResult run_history(
   return out;
 }
 
-void repack(engine::MemberState& m, bool leave_rare) {
+void repack(engine::MemberState& m, bool leave_closed) {
   std::string bytes;
   codec::pack_member(m, bytes);
-  auto r = codec::unpack_member(bytes, m, leave_rare);
+  // The member table's one reused state held another member a moment ago: a task the evaluator
+  // reads without opening it must find someone else's progress, not this member's own.
+  for (auto& t : m.tasks) {
+    t.count = 5;
+    t.completions = 3;
+    t.last_completion = 1;
+    t.completion_period = t.streak_day = 1;
+    t.sum = Decimal::from_units(123);
+    t.window.assign(2, {Instant{1}, Decimal::from_units(1)});
+  }
+  auto r = codec::unpack_member(bytes, m, leave_closed);
   ASSERT_TRUE(r.has_value()) << r.error().message();
 }
 

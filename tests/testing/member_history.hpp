@@ -1,7 +1,7 @@
 // The harness of the differential tests of a member's state kept encoded between operations
-// (lot_records_test, growth_records_test, rare_part_test): one member's history of operations,
-// applied once as the member table applies it (packed and unpacked between operations) and once
-// not, must give the same effects, the same snapshot and the same packed bytes.
+// (lot_records_test, growth_records_test, rare_part_test, task_part_test): one member's history of
+// operations, applied once as the member table applies it (packed and unpacked between operations)
+// and once not, must give the same effects, the same snapshot and the same packed bytes.
 #pragma once
 
 #include <functional>
@@ -30,8 +30,9 @@ HistoryResult run_history(
     const std::function<std::string(const engine::Operation&, const engine::MemberState&,
                                     const engine::ApplyResult&)>& after = {});
 
-// What the member table does between two operations: packs the member and unpacks it again,
-// the rarely used part left closed when `leave_rare` (as MemberTable::get leaves it).
-void repack(engine::MemberState& m, bool leave_rare = false);
+// What the member table does between two operations: packs the member and unpacks it again, into
+// the same state with its tasks scribbled over (as another member's would be), the rarely used
+// part and the tasks left closed when `leave_closed` (as MemberTable::get leaves them).
+void repack(engine::MemberState& m, bool leave_closed = false);
 
 }  // namespace merit::testing
