@@ -23,7 +23,6 @@ using bytes::Writer;
 using engine::MemberState;
 
 constexpr std::int64_t kMin64 = std::numeric_limits<std::int64_t>::min();
-constexpr std::int32_t kMin32 = std::numeric_limits<std::int32_t>::min();
 
 // Which parts of an aggregate's state differ from the initial state: a bit each, so an untouched
 // one is a single zero byte.
