@@ -304,8 +304,8 @@ void report_state_bytes(benchmark::State& state, const World& w, const char* whe
 // 1's when it is run alone, --benchmark_filter=table; it changes none); and unpacking
 // and packing alone, the first 256 members of that stream again and again, all in cache
 // (`codec/unpack_pack_hot`: the codec's compute without memory; unpacked as get() does, the rarely
-// used part left closed). Members the table keeps unpacked (packed size over --big-bytes) are left
-// out of the second, as get() does not pack them.
+// used part and the tasks left closed). Members the table keeps unpacked (packed size over
+// --big-bytes) are left out of the second, as get() does not pack them.
 std::vector<std::uint32_t> g_order;
 
 void load_year2_order() {

@@ -173,7 +173,8 @@ Outcome apply_all(Program& program, std::string_view text, int split_at,
     o.ledger[op.member] += points_moved(result);
     if (op.time > latest) latest = op.time;
     check_member(p, m, op.time);
-    // As the member table does: the rarely used part left closed, for the evaluator to open.
+    // As the member table does: the rarely used part and the tasks left closed, for the
+    // evaluator to open.
     if (through_codec) FUZZ_CHECK(codec::unpack_member(packed(m), m, true));
   }
   // A year after the last operation: expiries and reviews carried out.
