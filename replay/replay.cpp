@@ -147,15 +147,18 @@ void Replayer::process(std::int64_t line_no, const engine::Operation& op,
   if (hook) hook(line_no, &op, &result_);
 }
 
-void Replayer::run(std::istream& in, bool csv, const OperationHook& hook) {
+void Replayer::run(LineSource& lines, bool csv, const OperationHook& hook) {
   // Lines go in batches: all of a batch are decoded first (decoding reads no state), and the
   // store's memory for each (the member's index slot, then its record, then its packed state; the
   // applied-id slot) is fetched in passes while the others decode, so that applying them in order
   // finds it in cache instead of waiting on DRAM three or four times per line. 64 lines replayed
   // the benchmark file 5% faster than 32 (docs/performance.md); 128 no faster than 64.
   constexpr std::size_t kBatch = 64;
+  // A mapped file tells its size: once its first lines show how long a line is, the applied-id
+  // table is given room for the whole file at once instead of growing, and rehashing, on the way.
+  constexpr std::int64_t kSampleLines = 4096;
   struct Pending {
-    std::string line;
+    std::string storage;  // the line, when read from a stream
     std::int64_t line_no = 0;
     engine::Operation op;
     Result<void> decoded;
@@ -169,16 +172,20 @@ void Replayer::run(std::istream& in, bool csv, const OperationHook& hook) {
     std::size_t n = 0;
     while (n < kBatch) {
       Pending& p = batch[n];
-      if (!std::getline(in, p.line)) {
+      std::string_view line;
+      if (!lines.next(p.storage, line)) {
         more = false;
         break;
       }
       ++line_no;
+      if (line_no == kSampleLines && lines.consumed() > 0) {
+        store_.reserve_applied(lines.mapped_size() * kSampleLines / lines.consumed());
+      }
       if (csv && csv_header_.empty()) {
-        csv_header_ = codec::split_csv_line(p.line);
+        csv_header_ = codec::split_csv_line(line);
         continue;
       }
-      std::string_view line = trim_line(p.line);
+      line = trim_line(line);
       if (line.empty()) continue;
       p.line_no = line_no;
       p.decoded = decode(line, p.op);

@@ -15,6 +15,7 @@
 #include "codec/operation_codec.hpp"
 #include "common/result.hpp"
 #include "engine/eval/evaluator.hpp"
+#include "replay/line_source.hpp"
 #include "storage/memory_store.hpp"
 
 namespace merit::replay {
@@ -57,8 +58,13 @@ class Replayer {
   explicit Replayer(std::shared_ptr<const engine::Plan> plan,
                     std::uint32_t big_bytes = storage::MemberTable::kDefaultBigBytes);
 
-  // Reads operations from `in` (JSON Lines; CSV when `csv`), applying each in order.
-  void run(std::istream& in, bool csv, const OperationHook& hook = nullptr);
+  // Reads operations from `lines` (JSON Lines; CSV when `csv`), applying each in order.
+  void run(LineSource& lines, bool csv, const OperationHook& hook = nullptr);
+  // The same for the lines of a stream.
+  void run(std::istream& in, bool csv, const OperationHook& hook = nullptr) {
+    LineSource lines(in);
+    run(lines, csv, hook);
+  }
   // Applies one line (1-based `line_no` for messages).
   void apply_line(std::string_view line, std::int64_t line_no, const OperationHook& hook = nullptr);
 

@@ -115,15 +115,25 @@ MemoryStore::Seen MemoryStore::seen(const AppliedId& a) const {
 
 void MemoryStore::remember(std::string id, std::uint64_t digest) { remember(hash_id(id, digest)); }
 
+void MemoryStore::rehash_applied(std::size_t slots) {
+  HugeVector<AppliedId> old = std::move(applied_);
+  applied_.assign(slots, AppliedId{});
+  applied_count_ = 0;
+  for (const auto& e : old) {
+    if (e.h1 != 0 || e.h2 != 0) remember(e);
+  }
+}
+
+void MemoryStore::reserve_applied(std::size_t n) {
+  std::size_t slots = applied_.empty() ? 1024 : applied_.size();
+  while (n * 10 > slots * 7) slots *= 2;
+  if (slots > applied_.size()) rehash_applied(slots);
+}
+
 void MemoryStore::remember(const AppliedId& a) {
   if (find_applied(a) != nullptr) return;
   if ((applied_count_ + 1) * 10 > applied_.size() * 7) {
-    HugeVector<AppliedId> old = std::move(applied_);
-    applied_.assign(old.empty() ? 1024 : old.size() * 2, AppliedId{});
-    applied_count_ = 0;
-    for (const auto& e : old) {
-      if (e.h1 != 0 || e.h2 != 0) remember(e);
-    }
+    rehash_applied(applied_.empty() ? 1024 : applied_.size() * 2);
   }
   std::size_t mask = applied_.size() - 1;
   std::size_t i = a.h1 & mask;

@@ -67,6 +67,8 @@ class MemoryStore {
   std::size_t member_count() const { return table_.size(); }
   std::size_t existing_members() const;
   std::size_t applied_ids() const { return applied_count_; }
+  // Slots of the applied-id table (at most 70% of them used).
+  std::size_t applied_slots() const { return applied_.size(); }
   const MemberTable& table() const { return table_; }
 
   // Calls f(const MemberState&) for every member that exists, in no particular order.
@@ -95,6 +97,10 @@ class MemoryStore {
   // Replaces (or adds) a member's whole state, as a snapshot restores it.
   void put(const engine::MemberState& m);
   void set_shared(engine::SharedState s) { shared_ = std::move(s); }
+  // Makes room for `n` applied ids in all, so that remembering them does not grow the table on
+  // the way (each growth rehashes every id so far into a table twice the size): for a caller that
+  // can tell about how many operations are coming.
+  void reserve_applied(std::size_t n);
   static AppliedId hash_id(std::string_view id, std::uint64_t digest);
   // Applied ids, ascending by hash (for snapshots), and restoring one.
   std::vector<AppliedId> applied() const;
@@ -127,6 +133,7 @@ class MemoryStore {
   HugeVector<AppliedId> applied_;
   std::size_t applied_count_ = 0;
   const AppliedId* find_applied(const AppliedId& a) const;
+  void rehash_applied(std::size_t slots);  // a power of two, room for applied_count_ and more
   engine::SharedState shared_;
 };
 

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <memory>
 
 #include <CLI/CLI.hpp>
 
@@ -62,9 +63,15 @@ int cmd_replay(int argc, char** argv) {
     as_of = *t;
   }
   if (is_csv_path(events)) csv = true;
+  // A regular file is mapped and read in place; stdin or anything else through a stream.
+  std::unique_ptr<replay::LineSource> lines;
   std::ifstream file;
-  std::istream* in = open_events("replay", events, file);
-  if (in == nullptr) return 2;
+  if (events != "-") lines = replay::LineSource::map_file(events);
+  if (lines == nullptr) {
+    std::istream* in = open_events("replay", events, file);
+    if (in == nullptr) return 2;
+    lines = std::make_unique<replay::LineSource>(*in);
+  }
   std::ofstream ledger;
   if (!ledger_path.empty()) {
     ledger.open(ledger_path, std::ios::binary);
@@ -90,7 +97,7 @@ int cmd_replay(int argc, char** argv) {
   }
   bool progress = isatty(2) != 0;
   std::int64_t seen = 0;
-  replayer.run(*in, csv,
+  replayer.run(*lines, csv,
                [&](std::int64_t, const engine::Operation* op, const engine::ApplyResult* r) {
                  if (ledger.is_open() && op != nullptr && r != nullptr)
                    ledger << replay::ledger_json(plan, *op, *r) << '\n';

@@ -1,5 +1,6 @@
 // MemoryStore: exactly-once ids (same body, different body, refused ones not remembered), the
-// applied-id table across growth, members created on first touch, ids in byte order.
+// applied-id table across growth and reserved room, members created on first touch, ids in byte
+// order.
 #include "storage/memory_store.hpp"
 
 #include <algorithm>
@@ -46,6 +47,43 @@ TEST(MemoryStore, KeepsEveryIdAcrossTableGrowth) {
   for (const auto& a : all) copy.remember(a);
   EXPECT_EQ(copy.seen("id-123", 123), MemoryStore::Seen::kSame);
   EXPECT_EQ(copy.seen("id-123", 124), MemoryStore::Seen::kDifferent);
+}
+
+TEST(MemoryStore, ReservedRoomKeepsEveryIdAndTheTableDoesNotGrow) {
+  auto p = plan();
+  MemoryStore grown(*p), reserved(*p);
+  auto id = [](int i) { return "op-" + std::to_string(i); };
+  for (int i = 0; i < 3000; ++i) {
+    grown.remember(id(i), static_cast<std::uint64_t>(i));
+    reserved.remember(id(i), static_cast<std::uint64_t>(i));
+  }
+  // Room for 60,000 made with 3,000 ids in: they are rehashed, and the rest fit without growth.
+  reserved.reserve_applied(60000);
+  std::size_t slots = reserved.applied_slots();
+  EXPECT_EQ(slots, 131072u) << "the least power of two with 60,000 at most 70% of it";
+  reserved.reserve_applied(1000);  // less than there is room for: nothing changes
+  EXPECT_EQ(reserved.applied_slots(), slots);
+  for (int i = 3000; i < 60000; ++i) {
+    grown.remember(id(i), static_cast<std::uint64_t>(i));
+    reserved.remember(id(i), static_cast<std::uint64_t>(i));
+  }
+  EXPECT_EQ(reserved.applied_slots(), slots);
+  EXPECT_EQ(reserved.applied_ids(), 60000u);
+  for (int i = 0; i < 60000; i += 7) {
+    ASSERT_EQ(reserved.seen(id(i), static_cast<std::uint64_t>(i)), MemoryStore::Seen::kSame) << i;
+    ASSERT_EQ(reserved.seen(id(i), 1u << 31), MemoryStore::Seen::kDifferent) << i;
+  }
+  EXPECT_EQ(reserved.seen(id(60000), 0), MemoryStore::Seen::kNew);
+  // The same ids, however the table came to its size (snapshots list them in hash order).
+  auto a = grown.applied(), b = reserved.applied();
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    ASSERT_TRUE(a[i].h1 == b[i].h1 && a[i].h2 == b[i].h2 && a[i].digest == b[i].digest) << i;
+  }
+  // Past 70% of it, the table grows as before.
+  for (int i = 60000; reserved.applied_slots() == slots; ++i) reserved.remember(id(i), 0);
+  EXPECT_EQ(reserved.applied_slots(), 2 * slots);
+  EXPECT_EQ(reserved.applied_ids(), slots * 7 / 10 + 1);
 }
 
 TEST(MemoryStore, ListsOnlyExistingMembersInByteOrder) {
