@@ -2,7 +2,9 @@
 // their exact text, strings escaped per RFC 8259 (UTF-8 passed through). No floating point.
 #pragma once
 
+#include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -40,8 +42,16 @@ class JsonWriter {
   // Writes `"name":`; the next value follows without a comma.
   JsonWriter& key(std::string_view name) {
     sep();
-    string_body(name);
-    out_ += ':';
+    if (needs_escape(name)) {
+      escaped(name);
+      out_ += ':';
+    } else {
+      char* p = grow(name.size() + 3);
+      p[0] = '"';
+      std::memcpy(p + 1, name.data(), name.size());
+      p[name.size() + 1] = '"';
+      p[name.size() + 2] = ':';
+    }
     after_key_ = true;
     return *this;
   }
@@ -52,12 +62,14 @@ class JsonWriter {
   }
   JsonWriter& integer(std::int64_t n) {
     sep();
-    out_ += std::to_string(n);
+    char buf[20];
+    out_.append(buf, static_cast<std::size_t>(std::to_chars(buf, buf + sizeof buf, n).ptr - buf));
     return *this;
   }
   JsonWriter& decimal(Decimal d) {
     sep();
-    out_ += d.to_string();
+    char buf[Decimal::kMaxChars];
+    out_.append(buf, d.to_chars(buf));
     return *this;
   }
   JsonWriter& boolean(bool b) {
@@ -89,7 +101,23 @@ class JsonWriter {
     }
     first_ = false;
   }
-  void string_body(std::string_view s);
+  // `"s"`, escaped as it needs.
+  void string_body(std::string_view s) {
+    if (needs_escape(s)) return escaped(s);
+    char* p = grow(s.size() + 2);
+    p[0] = '"';
+    std::memcpy(p + 1, s.data(), s.size());
+    p[s.size() + 1] = '"';
+  }
+  // Whether `s` has a byte JSON strings escape: '"', '\\' or a control character.
+  static bool needs_escape(std::string_view s);
+  void escaped(std::string_view s);  // `"s"`, escaping
+  // Makes `out_` n bytes longer and returns where they start (their content to be written).
+  char* grow(std::size_t n) {
+    std::size_t at = out_.size();
+    out_.resize(at + n);
+    return out_.data() + at;
+  }
   // `format` writes the value's text (at most kMaxTimeText chars) and returns its length.
   template <class T>
   JsonWriter& quoted(T value, std::size_t (*format)(T, char*)) {

@@ -1,6 +1,7 @@
 // Exact fixed-point arithmetic for Decimal.
 #include "common/decimal.hpp"
 
+#include <charconv>
 #include <limits>
 
 namespace merit {
@@ -65,22 +66,30 @@ std::optional<Decimal> Decimal::parse(std::string_view s, bool percent) {
   return from_units(static_cast<std::int64_t>(units));
 }
 
-std::string Decimal::to_string() const {
-  __int128 u = units_;
-  bool neg = u < 0;
-  if (neg) u = -u;
-  auto whole = static_cast<unsigned long long>(u / kScale);
-  auto frac = static_cast<unsigned long long>(u % kScale);
-  std::string out = neg ? "-" : "";
-  out += std::to_string(whole);
+std::size_t Decimal::to_chars(char* out) const {
+  // The magnitude as unsigned, so that the most negative value has one too.
+  std::uint64_t u =
+      units_ < 0 ? 0 - static_cast<std::uint64_t>(units_) : static_cast<std::uint64_t>(units_);
+  char* p = out;
+  if (units_ < 0) *p++ = '-';
+  p = std::to_chars(p, p + 20, u / kScale).ptr;
+  auto frac = static_cast<std::uint32_t>(u % kScale);
   if (frac != 0) {
-    std::string f = std::to_string(frac);
-    f.insert(0, static_cast<std::size_t>(kDigits) - f.size(), '0');
-    while (!f.empty() && f.back() == '0') f.pop_back();
-    out += '.';
-    out += f;
+    *p++ = '.';
+    int digits = kDigits;
+    while (frac % 10 == 0) {  // no trailing zeros
+      frac /= 10;
+      --digits;
+    }
+    for (int i = digits - 1; i >= 0; --i, frac /= 10) p[i] = static_cast<char>('0' + frac % 10);
+    p += digits;
   }
-  return out;
+  return static_cast<std::size_t>(p - out);
+}
+
+std::string Decimal::to_string() const {
+  char buf[kMaxChars];
+  return std::string(buf, to_chars(buf));
 }
 
 std::int64_t Decimal::floor() const {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <compare>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -33,6 +34,9 @@ class Decimal {
 
   // Canonical text: no trailing zeros, no exponent ("1.5", "-0.05", "12").
   std::string to_string() const;
+  // The same text written to `out`, which has room for kMaxChars; returns its length.
+  static constexpr std::size_t kMaxChars = 21;  // "-9223372036854.775808"
+  std::size_t to_chars(char* out) const;
 
   // Whole part toward zero / toward -inf / toward +inf / half away from zero.
   std::int64_t trunc() const { return units_ / kScale; }

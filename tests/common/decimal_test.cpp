@@ -1,6 +1,10 @@
 // Decimal: exact parsing, printing, rounding and checked arithmetic.
 #include "common/decimal.hpp"
 
+#include <cstdint>
+#include <limits>
+#include <string>
+
 #include <gtest/gtest.h>
 
 namespace merit {
@@ -16,6 +20,42 @@ TEST(Decimal, ParsesAndPrintsCanonically) {
   EXPECT_EQ(d("0.000001").units(), 1);
   EXPECT_EQ(Decimal::parse("5", true)->to_string(), "0.05");
   EXPECT_EQ(Decimal::parse("12.5", true)->to_string(), "0.125");
+}
+
+TEST(Decimal, PrintsEveryMagnitudeAndParsesItBack) {
+  auto text = [](std::int64_t units) { return Decimal::from_units(units).to_string(); };
+  EXPECT_EQ(text(0), "0");
+  EXPECT_EQ(text(1), "0.000001");
+  EXPECT_EQ(text(-1), "-0.000001");
+  EXPECT_EQ(text(10), "0.00001");
+  EXPECT_EQ(text(1'000'000), "1");
+  EXPECT_EQ(text(-1'500'000), "-1.5");
+  EXPECT_EQ(text(123'000'450), "123.00045");
+  EXPECT_EQ(text(std::numeric_limits<std::int64_t>::max()), "9223372036854.775807");
+  EXPECT_EQ(text(std::numeric_limits<std::int64_t>::min()), "-9223372036854.775808");
+  // Against a second way of writing it (whole and six fractional digits, trailing zeros cut),
+  // over units of every length, and back through parse().
+  std::uint64_t x = 0x9e3779b97f4a7c15ull;
+  for (int i = 0; i < 20000; ++i) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    auto units = static_cast<std::int64_t>(x >> (i % 63));
+    if (i % 2) units = -units;
+    std::uint64_t mag =
+        units < 0 ? 0 - static_cast<std::uint64_t>(units) : static_cast<std::uint64_t>(units);
+    std::string frac = std::to_string(mag % 1'000'000);
+    frac.insert(0, 6 - frac.size(), '0');
+    while (!frac.empty() && frac.back() == '0') frac.pop_back();
+    std::string expect =
+        (units < 0 ? "-" : "") + std::to_string(mag / 1'000'000) + (frac.empty() ? "" : "." + frac);
+    ASSERT_EQ(text(units), expect) << units;
+    char buf[Decimal::kMaxChars];
+    ASSERT_EQ(std::string(buf, Decimal::from_units(units).to_chars(buf)), expect);
+    if (mag < 9'000'000'000'000'000'000ull) {  // within what parse() takes: ±9.2e12 units of 1
+      auto back = Decimal::parse(expect);
+      ASSERT_TRUE(back.has_value()) << expect;
+      ASSERT_EQ(back->units(), units) << expect;
+    }
+  }
 }
 
 TEST(Decimal, RefusesInexactOrMalformedText) {
