@@ -85,11 +85,17 @@ class MemoryStore {
       if (table_.exists(i)) f(table_.get(i));
     }
   }
-  // Calls f(const MemberState&) for every member that exists, in ascending order of id.
+  // Calls f(const MemberState&) for every member that exists, in ascending order of id. The
+  // order is not the table's, so each member's record and then its packed bytes are fetched a
+  // few members ahead.
   template <class F>
   void for_each_member_sorted(F&& f) const {
-    for (std::uint32_t i : sorted_indexes()) {
-      const engine::MemberState& m = table_.peek(i, scratch_);
+    constexpr std::size_t kBytesAhead = 4, kRecordAhead = 8;
+    const std::vector<std::uint32_t> order = sorted_indexes();
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      if (k + kRecordAhead < order.size()) table_.prefetch_record(order[k + kRecordAhead]);
+      if (k + kBytesAhead < order.size()) table_.prefetch(order[k + kBytesAhead]);
+      const engine::MemberState& m = table_.peek(order[k], scratch_);
       if (m.exists) f(m);
     }
   }
