@@ -14,7 +14,9 @@
 // reported: the packed size (or engine::state_bytes unpacked), median and mean over the members
 // that exist, what the table holds in memory, and a breakdown by part on stderr. `table/get` and
 // `codec/unpack_pack_hot` split what apply's figure spends outside the evaluator, and
-// `table/touch` what memory alone costs (see below).
+// `table/touch` what memory alone costs through today's table; `table/flat/BYTES` what it would
+// cost if each member were one fixed record read and written in place (see below).
+//
 // With --events-file: the operations of a JSON Lines file (INTERFACES.md §1), decoded before
 // timing (duplicates by id dropped, as the store would), applied once, in file order; the total
 // of the points awarded is reported (bench/peers compares it with the peers' totals).
@@ -37,6 +39,7 @@
 #include "engine/model/growth_records.hpp"
 #include "engine/model/lot_records.hpp"
 #include "replay/replay.hpp"
+#include "storage/block_arena.hpp"
 #include "storage/member_table.hpp"
 
 #include "bench/stream.hpp"
@@ -349,13 +352,44 @@ void BM_TableGet(benchmark::State& state) {
 }
 
 // The same walk reading every byte of each member's packed state, not unpacking it: what memory
-// alone costs for states of this size (`table/touch`), the floor of any layout as large.
+// alone costs for states of this size through the table's records, their blocks fetched ahead by
+// their first line only (`table/touch`).
 void BM_TableTouch(benchmark::State& state) {
   std::uint64_t sum = 0;
   walk_table(state, [&](storage::MemberTable& table, std::uint32_t index) {
     for (char c : table.packed_bytes(index)) sum += static_cast<unsigned char>(c);
     benchmark::DoNotOptimize(sum);
   });
+}
+
+// The floor of the other layout, states kept in place: every member a fixed record of
+// state.range(0) bytes in one flat array (huge pages), the same year-2 walk, each record fetched
+// kBytesAhead members ahead (every cache line of it: no record to read first, its address is
+// known), each of its 8-byte words read and one written back, as an evaluator working on the
+// record itself would, with no decoding or encoding at all (`table/flat/BYTES`). What memory alone
+// would cost per operation if the median state lived where it is used (docs/performance.md).
+void BM_TableFlat(benchmark::State& state) {
+  load_year2_order();
+  const std::size_t record = static_cast<std::size_t>(state.range(0));
+  const std::size_t words = record / sizeof(std::uint64_t);
+  std::uint32_t members = 0;
+  for (std::uint32_t m : g_order) members = std::max(members, m + 1);
+  storage::HugeVector<std::uint64_t> flat(std::size_t{members} * words, 1);
+  auto at = [&](std::uint32_t m) { return flat.data() + std::size_t{m} * words; };
+  std::size_t pos = 0;
+  for (auto _ : state) {
+    if (pos + kBytesAhead < g_order.size()) {
+      const char* ahead = reinterpret_cast<const char*>(at(g_order[pos + kBytesAhead]));
+      for (std::size_t line = 0; line < record; line += 64) __builtin_prefetch(ahead + line, 1);
+    }
+    std::uint64_t* r = at(g_order[pos++ % g_order.size()]);
+    std::uint64_t sum = 0;
+    for (std::size_t i = 0; i < words; ++i) sum += r[i];
+    r[sum % words] = sum;  // written back, so the line is dirty as in place it would be
+    benchmark::DoNotOptimize(sum);
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["record_bytes"] = static_cast<double>(record);
 }
 
 void BM_CodecHot(benchmark::State& state) {
@@ -516,6 +550,12 @@ int main(int argc, char** argv) {
         ->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark("table/get", BM_TableGet)->Iterations(n);
     benchmark::RegisterBenchmark("table/touch", BM_TableTouch)->Iterations(n);
+    benchmark::RegisterBenchmark("table/flat", BM_TableFlat)
+        ->Iterations(n)
+        ->Arg(256)
+        ->Arg(320)
+        ->Arg(512)
+        ->Arg(1024);
     benchmark::RegisterBenchmark("codec/unpack_pack_hot", BM_CodecHot)->Iterations(n);
   }
   benchmark::RunSpecifiedBenchmarks();
