@@ -372,22 +372,21 @@ void BM_TableFlat(benchmark::State& state) {
   load_year2_order();
   const std::size_t record = static_cast<std::size_t>(state.range(0));
   const std::size_t words = record / sizeof(std::uint64_t);
-  std::uint32_t members = 0;
-  for (std::uint32_t m : g_order) members = std::max(members, m + 1);
-  storage::HugeVector<std::uint64_t> flat(std::size_t{members} * words, 1);
+  constexpr std::size_t kLine = 64;  // bytes in a cache line
+  storage::HugeVector<std::uint64_t> flat(std::size_t{g_flags.members} * words, 1);
   auto at = [&](std::uint32_t m) { return flat.data() + std::size_t{m} * words; };
   std::size_t pos = 0;
   for (auto _ : state) {
     if (pos + kBytesAhead < g_order.size()) {
       const char* ahead = reinterpret_cast<const char*>(at(g_order[pos + kBytesAhead]));
-      for (std::size_t line = 0; line < record; line += 64) __builtin_prefetch(ahead + line, 1);
+      for (std::size_t line = 0; line < record; line += kLine) __builtin_prefetch(ahead + line, 1);
     }
     std::uint64_t* r = at(g_order[pos++ % g_order.size()]);
     std::uint64_t sum = 0;
     for (std::size_t i = 0; i < words; ++i) sum += r[i];
     // A word of every cache line written back: each line dirty, as changing the state in place
     // could leave it (the most it could cost to write back).
-    for (std::size_t i = 0; i < words; i += 8) r[i] = sum + i;
+    for (std::size_t i = 0; i < words; i += kLine / sizeof(std::uint64_t)) r[i] = sum + i;
     benchmark::DoNotOptimize(sum);
   }
   state.SetItemsProcessed(state.iterations());
